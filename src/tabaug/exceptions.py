@@ -1,0 +1,66 @@
+"""Errors and warnings raised by tabaug.
+
+Every error is a subclass of :class:`ValueError` or :class:`TypeError`, so code
+that already catches scikit-learn's errors keeps working; the message always
+says what was wrong and what to do about it.
+
+Examples
+--------
+>>> from tabaug.exceptions import InvalidInputError
+>>> issubclass(InvalidInputError, ValueError)
+True
+"""
+
+
+class TabaugError(Exception):
+    """Base class of every error raised by tabaug itself."""
+
+
+class InvalidInputError(TabaugError, ValueError):
+    """The data (X, y, images, masks, a file) cannot be used as given."""
+
+
+class InvalidTargetError(InvalidInputError):
+    """The target is not a usable classification target (one class, continuous, empty)."""
+
+
+class InsufficientSamplesError(InvalidInputError):
+    """A class has too few rows for the algorithm (e.g. fewer than ``k_neighbors + 1``)."""
+
+
+class InvalidTypeError(TabaugError, TypeError):
+    """An argument has the wrong type (e.g. an image of dtype int64)."""
+
+
+class GenerationError(TabaugError, RuntimeError):
+    """A generator could not produce the rows asked for."""
+
+
+class TabaugWarning(UserWarning):
+    """Base class of tabaug's warnings: suspicious but legal use."""
+
+
+class ExtremeOversamplingWarning(TabaugWarning):
+    """A tiny class is being multiplied many times over; new rows will be near-copies."""
+
+
+class IDLikeColumnWarning(TabaugWarning):
+    """A column has a distinct value on every row; a generator cannot learn it."""
+
+
+class HighCardinalityWarning(TabaugWarning):
+    """A categorical column has so many categories that it was capped."""
+
+
+__all__ = [
+    "ExtremeOversamplingWarning",
+    "GenerationError",
+    "HighCardinalityWarning",
+    "IDLikeColumnWarning",
+    "InsufficientSamplesError",
+    "InvalidInputError",
+    "InvalidTargetError",
+    "InvalidTypeError",
+    "TabaugError",
+    "TabaugWarning",
+]
