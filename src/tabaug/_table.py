@@ -303,7 +303,14 @@ def _object_to_float(values: np.ndarray, owner: str) -> np.ndarray:
 def _codes_of(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(column.dtype, pd.CategoricalDtype):
         return column.cat.codes.to_numpy(dtype=np.int64), np.asarray(column.cat.categories)
-    codes, uniques = pd.factorize(column, sort=True)
+    try:
+        codes, uniques = pd.factorize(column, sort=True)
+    except TypeError as error:
+        raise InvalidTypeError(
+            f"categorical column {column.name!r} holds values that cannot be compared or "
+            f"hashed ({error}); each argument must be a string or a number. Convert the "
+            "column, e.g. with .astype(str)."
+        ) from error
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 

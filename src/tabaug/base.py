@@ -41,7 +41,7 @@ from tabaug.exceptions import (
     InvalidTargetError,
 )
 
-__all__ = ["BaseResampler", "BaseOverResampler", "BaseUnderResampler"]
+__all__ = ["BaseOverResampler", "BaseResampler", "BaseUnderResampler"]
 
 # Oversampling a class of fewer than this many rows ...
 _FEW_ROWS = 30
@@ -144,6 +144,8 @@ class BaseResampler(BaseSampler):
                 X = X.astype(object)
         elif x_kind == "other" and not sparse.issparse(X):
             X = np.asarray(X)
+        if sparse.issparse(X) and X.format not in ("csr", "csc"):
+            X = X.tocsr()
         if sparse.issparse(X) and not self._accepts_sparse:
             raise InvalidInputError(
                 f"{type(self).__name__} does not accept sparse matrices; "
@@ -168,7 +170,7 @@ class BaseResampler(BaseSampler):
         counts = Counter(y_1d.tolist())
         if len(counts) < 2:
             raise InvalidTargetError(
-                f"y has only one class ({next(iter(counts))!r}): a sampler can't balance "
+                f"y has only one class ({label_text(next(iter(counts)))}): a sampler can't balance "
                 "when only one class is present. Check the target column and the split."
             )
         self._record_features(X)
@@ -191,7 +193,7 @@ class BaseResampler(BaseSampler):
             n_old = counts.get(label, 0)
             if 0 < n_old < _FEW_ROWS and (n_old + n_new) >= _MANY_FOLD * n_old:
                 warnings.warn(
-                    f"class {label!r} has {n_old} rows and is being oversampled to "
+                    f"class {label_text(label)} has {n_old} rows and is being oversampled to "
                     f"{n_old + n_new} ({(n_old + n_new) / n_old:.0f}x): the new rows will be "
                     "near-copies of a few originals and invite overfitting. Consider a "
                     "smaller sampling_strategy, class weights, or collecting more data.",
@@ -251,8 +253,18 @@ def _is_sparse_frame(X: pd.DataFrame) -> bool:
     return any(isinstance(dtype, pd.SparseDtype) for dtype in X.dtypes)
 
 
+def label_text(label: Any) -> str:
+    """A class label as users wrote it: ``1``, not ``np.int64(1)``."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
+
+
 def _check_target(y: Any) -> tuple[np.ndarray, bool]:
     """Return ``y`` as a 1-D label array and whether it was one-vs-all encoded."""
+    if y is None:
+        raise InvalidTargetError(
+            "This sampler requires y to be passed, but the target y is None. "
+            "Pass the class labels: fit_resample(X, y)."
+        )
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
             y_values = y.to_numpy()

@@ -17,7 +17,7 @@ import numpy as np
 from imblearn.pipeline import Pipeline, make_pipeline
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from tabaug.exceptions import InvalidInputError
 
@@ -116,19 +116,28 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"sampler must have a fit_resample method; got {type(self.sampler).__name__}. "
                 "Pass a tabaug or imbalanced-learn sampler such as tabaug.SMOTE()."
             )
+        if getattr(y, "ndim", 1) == 2 and not hasattr(y, "columns") and np.shape(y)[1] == 1:
+            y = column_or_1d(y, warn=True)
         self.sampler_ = clone(self.sampler)
         X_res, y_res = self.sampler_.fit_resample(X, y)
         if sample_weight is not None:
             fit_params["sample_weight"] = self._carry_weights(sample_weight, y, y_res)
         self.estimator_ = clone(self.estimator).fit(X_res, y_res, **fit_params)
         self.classes_ = self.estimator_.classes_
-        self.n_features_in_ = getattr(self.sampler_, "n_features_in_", np.shape(X)[1])
+        if hasattr(self.sampler_, "n_features_in_"):
+            self.n_features_in_ = self.sampler_.n_features_in_
         if hasattr(self.sampler_, "feature_names_in_"):
             self.feature_names_in_ = self.sampler_.feature_names_in_
         return self
 
     def _carry_weights(self, sample_weight: Any, y: Any, y_res: Any) -> np.ndarray:
         weights = np.asarray(sample_weight, dtype=np.float64)
+        n_rows = len(y)
+        if weights.shape != (n_rows,):
+            raise InvalidInputError(
+                f"sample_weight has shape {weights.shape} but there are {n_rows} rows: pass "
+                "one weight per row as a 1-D array."
+            )
         indices = getattr(self.sampler_, "sample_indices_", None)
         if indices is not None:
             return weights[indices]

@@ -34,7 +34,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from tabaug._table import TableCodec, append_rows
-from tabaug.base import BaseOverResampler
+from tabaug.base import BaseOverResampler, label_text
 from tabaug.exceptions import InsufficientSamplesError, InvalidInputError
 
 # Rows interpolated per block: two gathered blocks of this many rows stay in cache.
@@ -243,7 +243,7 @@ def _draw_plan(sampler: SMOTE, y: np.ndarray, rng: np.random.RandomState) -> lis
         members = np.flatnonzero(y == label)
         if members.size < k + 1:
             raise InsufficientSamplesError(
-                f"class {label!r} has {members.size} rows, but SMOTE with k_neighbors={k} "
+                f"class {label_text(label)} has {members.size} rows, but SMOTE with k_neighbors={k} "
                 f"needs at least {k + 1} (each row plus its {k} neighbours). Use "
                 f"k_neighbors={max(members.size - 1, 1)} or less, or RandomOverSampler for "
                 "classes this small."
