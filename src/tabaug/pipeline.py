@@ -132,7 +132,8 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _carry_weights(self, sample_weight: Any, y: Any, y_res: Any) -> np.ndarray:
         weights = np.asarray(sample_weight, dtype=np.float64)
-        n_rows = len(y)
+        y_in = np.asarray(y)
+        n_rows = y_in.shape[0]
         if weights.shape != (n_rows,):
             raise InvalidInputError(
                 f"sample_weight has shape {weights.shape} but there are {n_rows} rows: pass "
@@ -141,8 +142,8 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         indices = getattr(self.sampler_, "sample_indices_", None)
         if indices is not None:
             return weights[indices]
-        y_in, y_out = np.asarray(y), np.asarray(y_res)
-        n_in = y_in.shape[0]
+        y_out = np.asarray(y_res)
+        n_in = n_rows
         if y_out.shape[0] < n_in or not np.array_equal(y_out[:n_in], y_in):
             raise InvalidInputError(
                 f"{type(self.sampler_).__name__} does not say which input rows it kept "
