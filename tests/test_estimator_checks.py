@@ -6,11 +6,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks as sk_parametrize_with_checks
 
 from tabaug import (
+    SMOTE,
     GaussianNoiseOverSampler,
     RandomOverSampler,
     RandomUnderSampler,
     ResampledClassifier,
-    SMOTE,
 )
 
 SAMPLERS = [

@@ -64,10 +64,10 @@ class TableCodec:
         explicit = _explicit_mask(categorical_features, columns, owner)
         numeric_cols, categorical_cols, is_integer = [], [], []
         for position, (name, dtype) in enumerate(X.dtypes.items()):
-            if explicit is not None:
-                categorical = explicit[position]
-            else:
-                categorical = _is_categorical_dtype(dtype)
+            # Explicit choices add to what dtypes say: text never becomes a number.
+            categorical = _is_categorical_dtype(dtype) or (
+                explicit is not None and bool(explicit[position])
+            )
             if not categorical and not _is_numeric_like(dtype):
                 raise InvalidTypeError(
                     f"{owner} cannot use column {name!r} of dtype {dtype}: it is neither "
