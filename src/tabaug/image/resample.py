@@ -1,0 +1,420 @@
+"""ImageOverSampler: balance an image set by appending augmented copies of minority images."""
+
+import numbers
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+from imblearn.base import BaseSampler
+from imblearn.utils import check_sampling_strategy
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from tabaug.base import _check_target, _container_kind, _restore_target, label_text
+from tabaug.exceptions import (
+    GenerationError,
+    InvalidInputError,
+    InvalidTargetError,
+    InvalidTypeError,
+)
+from tabaug.image._validation import (
+    ImageDtypeError,
+    _as_array,
+    _check_mask_dtype,
+    _image_dtype_message,
+)
+from tabaug.image.transforms import Compose, ImageTransform
+
+__all__ = ["ImageOverSampler"]
+
+# Images checked per step when scanning float32 data for values outside 0..1,
+# so a memory-mapped set is read in pieces, never all at once.
+_SCAN_CHUNK = 256
+
+
+class ImageOverSampler(BaseSampler):
+    """Balance classes by appending augmented copies of minority-class images.
+
+    Every new image is one original of its class passed through ``transform``
+    with its own seed; originals come first, in order, then the new images
+    class by class. The number of new images per class is exactly what
+    imbalanced-learn's ``sampling_strategy`` resolves to (rows to add). Masks,
+    when given, travel with their images.
+
+    Parameters
+    ----------
+    transform : Compose or ImageTransform
+        The augmentation. It must keep the image size (use
+        :class:`~tabaug.image.RandomResizedCrop`, or pad then crop back);
+        pipelines that can change it are refused. Its own ``random_state`` is
+        not used: the sampler's decides.
+    sampling_strategy : float, str, dict or callable, default="auto"
+        As in imbalanced-learn's over-samplers: a float is the desired ratio of
+        minority to majority count (binary only); ``"auto"``/``"not majority"``,
+        ``"minority"``, ``"not minority"``, ``"all"``; a dict ``{class: target
+        count}``; or a callable ``y -> dict``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds which originals are copied and every copy's augmentation.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of images added per class.
+    sample_indices_ : ndarray of shape (n_samples_new,)
+        Index in ``X`` of the original behind every output image (the first
+        ``n_samples`` entries are ``0 .. n_samples - 1``).
+
+    Notes
+    -----
+    Copies are spread evenly: each class's originals are cycled in random order,
+    so every original is used ``k`` or ``k + 1`` times. Each new image depends
+    only on its (source index, seed) pair from :meth:`plan`, which is what
+    lets :meth:`iter_resample` stream exactly the images :meth:`fit_resample`
+    returns. The sampler has no ``transform`` method (imbalanced-learn's
+    Pipeline refuses objects with both), so it works in
+    ``imblearn.pipeline.Pipeline`` before a step that flattens the images.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tabaug.image import Compose, HorizontalFlip, ImageOverSampler, Rotate
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.integers(0, 256, size=(10, 16, 16, 3), dtype=np.uint8)
+    >>> y = np.array([0] * 8 + [1] * 2)
+    >>> masks = (X[..., 0] > 127).astype(np.uint8)
+    >>> sampler = ImageOverSampler(Compose([HorizontalFlip(), Rotate(20)]), random_state=0)
+    >>> X_res, y_res, masks_res = sampler.fit_resample(X, y, masks=masks)
+    >>> X_res.shape, np.bincount(y_res).tolist(), masks_res.shape
+    ((16, 16, 16, 3), [8, 8], (16, 16, 16))
+    >>> np.bincount(sampler.sample_indices_[10:]).tolist()[8:]  # copies per minority image
+    [3, 3]
+    """
+
+    _sampling_type = "over-sampling"
+    _parameter_constraints: dict = {
+        "transform": "no_validation",
+        "sampling_strategy": [
+            Interval(numbers.Real, 0, 1, closed="right"),
+            StrOptions({"auto", "minority", "not minority", "not majority", "all"}),
+            Mapping,
+            callable,
+        ],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        transform: Compose | ImageTransform,
+        sampling_strategy: float | str | dict | Any = "auto",
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        self.transform = transform
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any, masks: Any = None) -> "ImageOverSampler":
+        """Check the images and labels and resolve ``sampling_strategy_`` without resampling.
+
+        Parameters
+        ----------
+        X : ndarray of shape (N, H, W) or (N, H, W, C)
+            uint8 (0..255) or float32 (0..1) images.
+        y : array-like of shape (N,)
+            Class labels.
+        masks : ndarray of shape (N, H, W), optional
+            Integer label masks.
+
+        Returns
+        -------
+        self : ImageOverSampler
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tabaug.image import HorizontalFlip, ImageOverSampler
+        >>> X = np.zeros((3, 4, 4), dtype=np.uint8)
+        >>> ImageOverSampler(HorizontalFlip()).fit(X, [0, 0, 1]).sampling_strategy_ == {1: 1}
+        True
+        """
+        self._check_inputs(X, y, masks)
+        return self
+
+    def fit_resample(
+        self, X: Any, y: Any, masks: Any = None
+    ) -> tuple[np.ndarray, Any] | tuple[np.ndarray, Any, np.ndarray]:
+        """Return the originals followed by augmented copies that balance the classes.
+
+        Parameters
+        ----------
+        X : ndarray of shape (N, H, W) or (N, H, W, C)
+            uint8 (0..255) or float32 (0..1) images; always a batch, so
+            ``(N, H, W)`` is N greyscale images.
+        y : array-like of shape (N,)
+            Class labels.
+        masks : ndarray of shape (N, H, W), optional
+            Integer label masks, moved with their images.
+
+        Returns
+        -------
+        X_resampled : ndarray of shape (N + n_new, H, W[, C])
+            Same dtype as ``X``.
+        y_resampled : same container as ``y``
+            The labels of ``X_resampled``.
+        masks_resampled : ndarray of shape (N + n_new, H, W)
+            Only when ``masks`` is given.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tabaug.image import ImageOverSampler, VerticalFlip
+        >>> X = np.zeros((5, 8, 8), dtype=np.float32)
+        >>> X_res, y_res = ImageOverSampler(VerticalFlip()).fit_resample(X, [0, 0, 0, 1, 1])
+        >>> X_res.shape, X_res.dtype
+        ((6, 8, 8), dtype('float32'))
+        """
+        X, y_1d, masks, props = self._check_inputs(X, y, masks)
+        X_res, y_res, masks_res = self._fit_resample(X, y_1d, masks=masks)
+        y_res = _restore_target(y_res, props)
+        return (X_res, y_res) if masks is None else (X_res, y_res, masks_res)
+
+    def _fit_resample(
+        self, X: np.ndarray, y: np.ndarray, masks: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        sources, seeds = self._draw(y)
+        self.sample_indices_ = np.concatenate([np.arange(len(X)), sources])
+        total = len(self.sample_indices_)
+        X_res, masks_res = _rows(self._pipeline(), X, masks, sources, seeds, 0, total)
+        return X_res, y[self.sample_indices_], masks_res
+
+    def plan(self, y: Any) -> list[tuple[int, int]]:
+        """The (source index, seed) pair behind every image the sampler would add.
+
+        New image ``i`` is ``X[source]`` transformed with a generator seeded
+        by ``seed``; nothing else affects it. With an int ``random_state`` the
+        plan, and so the output, is the same on every call.
+
+        Parameters
+        ----------
+        y : array-like of shape (N,)
+            Class labels.
+
+        Returns
+        -------
+        list of (int, int)
+            One pair per new image, in output order.
+
+        Examples
+        --------
+        >>> from tabaug.image import HorizontalFlip, ImageOverSampler
+        >>> plan = ImageOverSampler(HorizontalFlip(), random_state=0).plan([0, 0, 0, 1])
+        >>> [source for source, seed in plan]
+        [3, 3]
+        """
+        self._validate_params()
+        y_1d, _ = _check_target(y)
+        self._set_strategy(y_1d)
+        sources, seeds = self._draw(y_1d)
+        return list(zip(sources.tolist(), seeds.tolist(), strict=True))
+
+    def iter_resample(
+        self, X: Any, y: Any, masks: Any = None, batch_size: int = 256
+    ) -> Iterator[tuple[np.ndarray, Any] | tuple[np.ndarray, Any, np.ndarray]]:
+        """Yield the output of :meth:`fit_resample` in batches, computing copies on the fly.
+
+        For sets too large to hold twice in memory (``X`` may be a
+        ``numpy.memmap``): the batches, concatenated, equal what
+        :meth:`fit_resample` returns with the same ``random_state``, originals
+        first. Inputs are checked and ``sample_indices_`` is set when this
+        method is called, before the first batch.
+
+        Parameters
+        ----------
+        X, y, masks
+            As in :meth:`fit_resample`.
+        batch_size : int, default=256
+            Images per batch (the last batch may be smaller).
+
+        Yields
+        ------
+        tuple
+            ``(X_batch, y_batch)``, or ``(X_batch, y_batch, masks_batch)`` when
+            ``masks`` is given; ``y_batch`` has the container of ``y``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tabaug.image import HorizontalFlip, ImageOverSampler
+        >>> X = np.arange(5 * 4 * 4, dtype=np.uint8).reshape(5, 4, 4)
+        >>> y = [0, 0, 0, 1, 1]
+        >>> sampler = ImageOverSampler(HorizontalFlip(), random_state=0)
+        >>> batches = list(sampler.iter_resample(X, y, batch_size=4))
+        >>> [len(batch[0]) for batch in batches]
+        [4, 2]
+        >>> X_all, _ = sampler.fit_resample(X, y)
+        >>> bool((np.concatenate([b[0] for b in batches]) == X_all).all())
+        True
+        """
+        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
+            raise InvalidTypeError(f"batch_size must be a positive int; got {batch_size!r}")
+        if batch_size < 1:
+            raise InvalidInputError(f"batch_size must be a positive int; got {batch_size}")
+        X, y_1d, masks, props = self._check_inputs(X, y, masks)
+        pipeline = self._pipeline()
+        sources, seeds = self._draw(y_1d)
+        self.sample_indices_ = indices = np.concatenate([np.arange(len(X)), sources])
+
+        def batches() -> Iterator[tuple]:
+            for start in range(0, len(indices), batch_size):
+                stop = min(start + batch_size, len(indices))
+                X_batch, masks_batch = _rows(pipeline, X, masks, sources, seeds, start, stop)
+                y_batch = _restore_target(y_1d[indices[start:stop]], props)
+                yield (X_batch, y_batch) if masks is None else (X_batch, y_batch, masks_batch)
+
+        return batches()
+
+    def _set_strategy(self, y: np.ndarray) -> None:
+        labels = np.unique(y)
+        if len(labels) < 2:
+            raise InvalidTargetError(
+                f"y has only one class ({label_text(labels[0]) if len(labels) else 'none'}): "
+                "a sampler can't balance when only one class is present. Check the labels."
+            )
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type
+        )
+
+    def _pipeline(self) -> Compose:
+        if isinstance(self.transform, Compose):
+            return self.transform
+        if isinstance(self.transform, ImageTransform):
+            return Compose([self.transform])
+        raise InvalidTypeError(
+            "transform must be a tabaug.image Compose or transform, e.g. "
+            f"Compose([HorizontalFlip(), Rotate(15)]); got {type(self.transform).__name__}"
+        )
+
+    def _check_inputs(
+        self, X: Any, y: Any, masks: Any
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, dict]:
+        """Validate everything, set ``sampling_strategy_``, return arrays ready to sample."""
+        self._validate_params()
+        pipeline = self._pipeline()
+        y_1d, one_vs_all = _check_target(y)
+        props_kind = _container_kind(y)
+        props = {
+            "kind": props_kind,
+            "name": getattr(y, "name", None),
+            "columns": getattr(y, "columns", None),
+            "dtype": getattr(y, "dtype", None),
+            "dtypes": list(y.dtypes) if props_kind == "dataframe" else None,
+            "one_vs_all": one_vs_all,
+        }
+        X = _as_array(X, "X")
+        if X.dtype not in (np.uint8, np.float32):
+            raise ImageDtypeError(_image_dtype_message(X.dtype, "X"))
+        if X.ndim not in (3, 4):
+            hint = " (tabular data? use tabaug's tabular samplers)" if X.ndim == 2 else ""
+            raise InvalidInputError(
+                "X must be a batch of images, (N, H, W) or (N, H, W, C); "
+                f"got shape {X.shape}{hint}. For a single image use X[np.newaxis]."
+            )
+        if len(X) != len(y_1d):
+            raise InvalidInputError(
+                f"X has {len(X)} images but y has {len(y_1d)} labels: they must match one to one"
+            )
+        if masks is not None:
+            masks = _as_array(masks, "masks")
+            _check_mask_dtype(masks, "masks")
+            if masks.shape != X.shape[:3]:
+                raise InvalidInputError(
+                    f"masks must have shape (N, H, W) = {X.shape[:3]} to match X of shape "
+                    f"{X.shape}; got {masks.shape}"
+                )
+        if X.dtype == np.float32:
+            _check_unit_range(X)
+        height, width = X.shape[1:3]
+        sizes = pipeline._output_sizes(height, width)
+        if sizes != {(height, width)}:
+            other = sorted(sizes - {(height, width)})
+            raise InvalidInputError(
+                f"the transform must keep the image size {height}x{width}, but {pipeline!r} can "
+                f"produce {', '.join(f'{h}x{w}' for h, w in other)}. Use "
+                f"RandomResizedCrop({height}, {width}) to crop and resize, or pad and crop back "
+                f"with Pad(...) followed by RandomCrop({height}, {width}), both with p=1.0"
+            )
+        self._set_strategy(y_1d)
+        return X, y_1d, masks, props
+
+    def _draw(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Source index and seed of every new image, class by class."""
+        random_state = check_random_state(self.random_state)
+        sources = []
+        for label, n_new in self.sampling_strategy_.items():
+            if n_new == 0:
+                continue
+            members = np.flatnonzero(y == label)
+            cycles = -(-n_new // len(members))
+            # One random permutation of the class per cycle, so uses differ by at most one.
+            orders = random_state.random_sample((cycles, len(members))).argsort(axis=1)
+            sources.append(members[orders].ravel()[:n_new])
+        sources = np.concatenate(sources) if sources else np.empty(0, dtype=np.int64)
+        seeds = random_state.randint(0, np.iinfo(np.int64).max, size=len(sources), dtype=np.int64)
+        return sources.astype(np.int64), seeds
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.input_tags.sparse = False
+        tags.input_tags.dataframe = False
+        tags.sampler_tags.sample_indices = True
+        return tags
+
+
+def _check_unit_range(X: np.ndarray) -> None:
+    for start in range(0, len(X), _SCAN_CHUNK):
+        chunk = X[start : start + _SCAN_CHUNK]
+        low, high = chunk.min(), chunk.max()
+        if not (low >= 0.0 and high <= 1.0):
+            raise InvalidInputError(
+                "float32 images must hold values in 0..1 (no NaN); found values from "
+                f"{low} to {high} among images {start}..{start + len(chunk) - 1}. Divide "
+                "0..255 data by 255, or pass it as uint8."
+            )
+
+
+def _rows(
+    pipeline: Compose,
+    X: np.ndarray,
+    masks: np.ndarray | None,
+    sources: np.ndarray,
+    seeds: np.ndarray,
+    start: int,
+    stop: int,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Output images ``start:stop``: originals first, then augmented copies."""
+    n_original = len(X)
+    X_out = np.empty((stop - start, *X.shape[1:]), dtype=X.dtype)
+    masks_out = None if masks is None else np.empty((stop - start, *masks.shape[1:]), masks.dtype)
+    copied = max(0, min(stop, n_original) - start)
+    if copied:
+        X_out[:copied] = X[start : start + copied]
+        if masks is not None:
+            masks_out[:copied] = masks[start : start + copied]
+    for row in range(copied, stop - start):
+        new = start + row - n_original
+        source = sources[new]
+        image, mask = pipeline._apply_pair(
+            np.ascontiguousarray(X[source]),
+            None if masks is None else np.ascontiguousarray(masks[source]),
+            np.random.default_rng(seeds[new]),
+        )
+        if image.shape != X.shape[1:] or image.dtype != X.dtype:
+            raise GenerationError(
+                f"the transform turned an image of shape {X.shape[1:]} and dtype {X.dtype} "
+                f"into shape {image.shape} and dtype {image.dtype}; it must keep both"
+            )
+        X_out[row] = image
+        if masks is not None:
+            masks_out[row] = mask
+    return X_out, masks_out
