@@ -115,51 +115,45 @@ def main() -> None:
         f"scikit-learn {sklearn.__version__}, imbalanced-learn {imblearn.__version__}, "
         f"tabaug {tabaug.__version__}; {platform.machine()}, {platform.processor() or ''}"
     )
-    X, y = numeric_data(args.rows)
-    label = f"{args.rows:,} x {X.shape[1]} float64, 1% minority"
-    rows = [
+    rows = numeric_cases(args.rows, args.repeats)
+    rows.append(mixed_case(args.mixed_rows, args.repeats))
+    print()
+    print(pd.DataFrame(rows).round(2).to_string(index=False))
+
+
+def numeric_cases(n_rows: int, repeats: int) -> list[dict]:
+    X, y = numeric_data(n_rows)
+    label = f"{n_rows:,} x {X.shape[1]} float64, 1% minority"
+    return [
         compare(f"SMOTE, {label}",
                 lambda: tabaug.SMOTE(random_state=0).fit_resample(X, y),
-                lambda: ImbSMOTE(random_state=0).fit_resample(X, y), args.repeats, 0.6),
+                lambda: ImbSMOTE(random_state=0).fit_resample(X, y), repeats, 0.6),
         compare(f"RandomOverSampler, {label}",
                 lambda: tabaug.RandomOverSampler(random_state=0).fit_resample(X, y),
                 lambda: ImbRandomOverSampler(random_state=0).fit_resample(X, y),
-                args.repeats, 1.0),
+                repeats, 1.0),
         compare(f"RandomUnderSampler, {label}",
                 lambda: tabaug.RandomUnderSampler(random_state=0).fit_resample(X, y),
                 lambda: ImbRandomUnderSampler(random_state=0).fit_resample(X, y),
-                args.repeats, 1.0),
+                repeats, 1.0),
     ]
-    del X, y
-    Xm, ym = mixed_data(args.mixed_rows)
+
+
+def mixed_case(n_rows: int, repeats: int) -> dict:
+    Xm, ym = mixed_data(n_rows)
     categorical = ["region", "product", "member", "online"]
-    ours = tabaug.SMOTE(random_state=0)
-    X_res, _ = ours.fit_resample(Xm, ym)
+    X_res, _ = tabaug.SMOTE(random_state=0).fit_resample(Xm, ym)
     assert X_res.dtypes.to_dict() == Xm.dtypes.to_dict(), "tabaug changed dtypes"
     theirs_res, _ = ImbSMOTENC(categorical_features=categorical, random_state=0).fit_resample(
         Xm, ym)
     changed = [c for c in Xm.columns if theirs_res[c].dtype != Xm[c].dtype]
     print(f"dtypes out: tabaug keeps all; SMOTENC changes {changed or 'none'}")
-    rows.append(
-        compare(
-            f"SMOTE vs SMOTENC, {args.mixed_rows:,} mixed rows, 2% minority",
-            lambda: tabaug.SMOTE(random_state=0).fit_resample(Xm, ym),
-            lambda: ImbSMOTENC(categorical_features=categorical,
-                               random_state=0).fit_resample(Xm, ym),
-            args.repeats, 0.5,
-        )
+    return compare(
+        f"SMOTE vs SMOTENC, {n_rows:,} mixed rows, 2% minority",
+        lambda: tabaug.SMOTE(random_state=0).fit_resample(Xm, ym),
+        lambda: ImbSMOTENC(categorical_features=categorical, random_state=0).fit_resample(Xm, ym),
+        repeats, 0.5,
     )
-    print()
-    print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".2f")
-          if _has_tabulate() else pd.DataFrame(rows).round(2).to_string(index=False))
-
-
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 if __name__ == "__main__":

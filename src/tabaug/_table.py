@@ -12,6 +12,7 @@ datetimes come back as datetimes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -33,9 +34,17 @@ class TableCodec:
     codes: np.ndarray
     categories: list = field(default_factory=list)
     is_integer: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    minimum: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    maximum: np.ndarray = field(default_factory=lambda: np.zeros(0))
     input_dtype: Any = None
+
+    @cached_property
+    def minimum(self) -> np.ndarray:
+        """Smallest observed value of each numeric column."""
+        return self.numeric.min(axis=0) if self.numeric.size else np.zeros(self.n_numeric)
+
+    @cached_property
+    def maximum(self) -> np.ndarray:
+        """Largest observed value of each numeric column."""
+        return self.numeric.max(axis=0) if self.numeric.size else np.zeros(self.n_numeric)
 
     @classmethod
     def from_data(
@@ -136,10 +145,6 @@ class TableCodec:
         cls, is_frame, columns, dtypes, numeric_cols, categorical_cols,
         numeric, codes, categories, is_integer, input_dtype,
     ) -> TableCodec:
-        if numeric.shape[0] and numeric.shape[1]:
-            minimum, maximum = numeric.min(axis=0), numeric.max(axis=0)
-        else:
-            minimum = maximum = np.zeros(numeric.shape[1])
         return cls(
             is_frame=is_frame,
             columns=columns,
@@ -150,8 +155,6 @@ class TableCodec:
             codes=codes,
             categories=categories,
             is_integer=np.asarray(is_integer, dtype=bool),
-            minimum=minimum,
-            maximum=maximum,
             input_dtype=input_dtype,
         )
 

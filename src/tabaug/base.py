@@ -22,7 +22,6 @@ DataFrame, ndarray or sparse matrix and ``y`` as a 1-D ndarray, and returns
 from __future__ import annotations
 
 import warnings
-from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -167,7 +166,8 @@ class BaseResampler(BaseSampler):
                 f"X has {n_rows} rows but y has {y_1d.shape[0]} labels: they must match "
                 "row for row. Check that X and y come from the same split."
             )
-        counts = Counter(y_1d.tolist())
+        labels, label_counts = np.unique(y_1d, return_counts=True)
+        counts = dict(zip(labels.tolist(), label_counts.tolist(), strict=True))
         if len(counts) < 2:
             raise InvalidTargetError(
                 f"y has only one class ({label_text(next(iter(counts)))}): a sampler can't balance "
@@ -274,7 +274,7 @@ def _check_target(y: Any) -> tuple[np.ndarray, bool]:
         y_values = y.to_numpy(dtype=object) if y.dtype.kind not in "biuf" else y.to_numpy()
     else:
         y_values = np.asarray(y)
-    if y_values.size and pd.isna(pd.Series(y_values.ravel())).any():
+    if y_values.dtype.kind in "fOc" and pd.isna(y_values).any():
         raise InvalidTargetError(
             "y contains missing values (NaN/None): every row needs a class label. "
             "Drop the unlabeled rows first, e.g. df.dropna(subset=[target])."
