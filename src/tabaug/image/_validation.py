@@ -5,9 +5,6 @@ The dtype contract is explicit: images are ``uint8`` (0..255) or ``float32``
 a message that says how to convert, so the transforms themselves never guess.
 """
 
-from functools import cache
-from types import ModuleType
-
 import numpy as np
 
 from tabaug.exceptions import InvalidInputError, InvalidTypeError
@@ -36,32 +33,8 @@ class ImageDtypeError(InvalidTypeError, InvalidInputError):
     """
 
 
-@cache
-def _import_cv2() -> ModuleType | None:
-    try:
-        import cv2
-    except ImportError:
-        return None
-    return cv2
-
-
-def _cv2() -> ModuleType | None:
-    """OpenCV if it is installed, else None (numpy fallbacks are used then)."""
-    return _import_cv2()
-
-
-def _require_cv2(what: str) -> ModuleType:
-    cv2 = _cv2()
-    if cv2 is None:
-        raise ImportError(
-            f"{what} needs OpenCV, which is not installed. "
-            'Install it with: pip install "tabaug[image]"'
-        )
-    return cv2
-
-
 def _image_dtype_message(dtype: np.dtype, name: str) -> str:
-    advice = "convert with image.astype(np.float32) if its values lie in 0..1"
+    advice = "pass a numeric array"
     if dtype.kind in "iub":
         advice = "if its values are 0..255, convert with image.astype(np.uint8)"
     elif dtype.kind == "f":
@@ -142,9 +115,10 @@ def _check_pair(
         raise InvalidInputError(f"image is empty: shape {image.shape}")
     if mask is not None and mask.shape != spatial:
         what = "(N, H, W)" if batch else "(H, W)"
+        hint = "; drop its channel axis with mask[..., 0]" if mask.shape[-1:] == (1,) else ""
         raise InvalidInputError(
             f"mask shape {mask.shape} does not match the image: expected {what} = {spatial} "
-            f"for an image of shape {image.shape}"
+            f"for an image of shape {image.shape}{hint}"
         )
     if not image.flags.c_contiguous:
         image = np.ascontiguousarray(image)

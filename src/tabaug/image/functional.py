@@ -27,11 +27,11 @@ array([[2, 1, 0],
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from types import ModuleType
 
 import numpy as np
 
 from tabaug.exceptions import InvalidInputError
-from tabaug.image._validation import _cv2, _require_cv2
 
 __all__ = [
     "adjust_brightness",
@@ -73,6 +73,30 @@ _WARP_INTERPOLATIONS = {k: v for k, v in _INTERPOLATIONS.items() if k != "area"}
 _LUMA = np.array([0.299, 0.587, 0.114])
 # OpenCV warps take at most 4 channels in OpenCV 4.x.
 _CV2_MAX_CHANNELS = 4
+
+
+@cache
+def _import_cv2() -> ModuleType | None:
+    try:
+        import cv2
+    except ImportError:
+        return None
+    return cv2
+
+
+def _cv2() -> ModuleType | None:
+    """OpenCV if it is installed, else None (the numpy fallbacks run then)."""
+    return _import_cv2()
+
+
+def _require_cv2(what: str) -> ModuleType:
+    cv2 = _cv2()
+    if cv2 is None:
+        raise ImportError(
+            f"{what} needs OpenCV, which is not installed. "
+            'Install it with: pip install "tabaug[image]"'
+        )
+    return cv2
 
 
 def _check_choice(value: str, choices: dict[str, str], name: str) -> str:
@@ -556,7 +580,7 @@ def _add_noise(image: np.ndarray, sigma: float, codes: np.ndarray) -> np.ndarray
     cv2 = _cv2()
     if image.dtype == np.uint8:
         if cv2 is not None:
-            return cv2.add(image, noise, dtype=cv2.CV_8U)
+            return _restore_channels(cv2.add(image, noise, dtype=cv2.CV_8U), image)
         noise += image
         return np.clip(np.rint(noise, out=noise), 0, 255, out=noise).astype(np.uint8)
     noise += image

@@ -189,9 +189,10 @@ class ImageOverSampler(BaseSampler):
     def plan(self, y: Any) -> list[tuple[int, int]]:
         """The (source index, seed) pair behind every image the sampler would add.
 
-        New image ``i`` is ``X[source]`` transformed with a generator seeded
-        by ``seed``; nothing else affects it. With an int ``random_state`` the
-        plan, and so the output, is the same on every call.
+        New image ``i`` depends on nothing but its pair: it equals
+        ``Compose(transforms, random_state=seed)(image=X[source], mask=...)``
+        with the sampler's transforms. With an int ``random_state`` the plan,
+        and so the output, is the same on every call.
 
         Parameters
         ----------
@@ -273,12 +274,7 @@ class ImageOverSampler(BaseSampler):
         return batches()
 
     def _set_strategy(self, y: np.ndarray) -> None:
-        labels = np.unique(y)
-        if len(labels) < 2:
-            raise InvalidTargetError(
-                f"y has only one class ({label_text(labels[0]) if len(labels) else 'none'}): "
-                "a sampler can't balance when only one class is present. Check the labels."
-            )
+        _require_two_classes(y)
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, y, self._sampling_type
         )
@@ -300,6 +296,7 @@ class ImageOverSampler(BaseSampler):
         self._validate_params()
         pipeline = self._pipeline()
         y_1d, one_vs_all = _check_target(y)
+        _require_two_classes(y_1d)
         props_kind = _container_kind(y)
         props = {
             "kind": props_kind,
@@ -369,6 +366,17 @@ class ImageOverSampler(BaseSampler):
         tags.input_tags.dataframe = False
         tags.sampler_tags.sample_indices = True
         return tags
+
+
+def _require_two_classes(y: np.ndarray) -> None:
+    labels = np.unique(y)
+    if len(labels) == 0:
+        raise InvalidInputError("X and y are empty: there is nothing to resample")
+    if len(labels) == 1:
+        raise InvalidTargetError(
+            f"y has only one class ({label_text(labels[0])}): a sampler can't balance when "
+            "only one class is present. Check the labels."
+        )
 
 
 def _check_unit_range(X: np.ndarray) -> None:
