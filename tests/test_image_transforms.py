@@ -184,7 +184,7 @@ def test_cutout_with_mask_fill_cuts_the_same_holes_in_the_mask():
 def test_cutout_hole_sizes_follow_the_parameters():
     image = np.full((40, 50), 255, dtype=np.uint8)
     for seed in range(20):
-        params = Cutout(num_holes=(2, 5), size=(4, 6)).get_params(
+        params = Cutout(num_holes=(2, 5), size=(4, 6)).draw_params(
             np.random.default_rng(seed), image
         )
         holes = params["holes"]
@@ -192,7 +192,7 @@ def test_cutout_hole_sizes_follow_the_parameters():
         for top, left, height, width in holes:
             assert 4 <= height <= 6 and 4 <= width <= 6
             assert 0 <= top <= 40 - height and 0 <= left <= 50 - width
-    fraction = Cutout(num_holes=1, size=0.5).get_params(np.random.default_rng(0), image)
+    fraction = Cutout(num_holes=1, size=0.5).draw_params(np.random.default_rng(0), image)
     assert fraction["holes"][0][2:] == (20, 25)
 
 

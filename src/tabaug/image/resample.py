@@ -112,6 +112,46 @@ class ImageOverSampler(BaseSampler):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
 
+    # imbalanced-learn's Pipeline refuses a step that has both ``fit_resample`` and
+    # ``transform``, and it asks with hasattr(), which sees parameters too. So the
+    # ``transform`` parameter is stored under ``_transform`` and read back through
+    # get_params(); reading ``sampler.transform`` raises AttributeError.
+    @property
+    def transform(self) -> Any:
+        raise AttributeError(
+            "ImageOverSampler has no transform method: it resamples (fit_resample) and "
+            "is skipped at predict time. Its augmentation is get_params()['transform']."
+        )
+
+    @transform.setter
+    def transform(self, value: Compose | ImageTransform) -> None:
+        self._transform = value
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Get the parameters of this sampler.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Unused: no parameter is itself an estimator.
+
+        Returns
+        -------
+        dict
+            ``transform``, ``sampling_strategy`` and ``random_state``.
+
+        Examples
+        --------
+        >>> from tabaug.image import HorizontalFlip, ImageOverSampler
+        >>> sorted(ImageOverSampler(HorizontalFlip()).get_params())
+        ['random_state', 'sampling_strategy', 'transform']
+        """
+        return {
+            "transform": self._transform,
+            "sampling_strategy": self.sampling_strategy,
+            "random_state": self.random_state,
+        }
+
     def fit(self, X: Any, y: Any, masks: Any = None) -> "ImageOverSampler":
         """Check the images and labels and resolve ``sampling_strategy_`` without resampling.
 
@@ -280,13 +320,14 @@ class ImageOverSampler(BaseSampler):
         )
 
     def _pipeline(self) -> Compose:
-        if isinstance(self.transform, Compose):
-            return self.transform
-        if isinstance(self.transform, ImageTransform):
-            return Compose([self.transform])
+        transform = self._transform
+        if isinstance(transform, Compose):
+            return transform
+        if isinstance(transform, ImageTransform):
+            return Compose([transform])
         raise InvalidTypeError(
             "transform must be a tabaug.image Compose or transform, e.g. "
-            f"Compose([HorizontalFlip(), Rotate(15)]); got {type(self.transform).__name__}"
+            f"Compose([HorizontalFlip(), Rotate(15)]); got {type(transform).__name__}"
         )
 
     def _check_inputs(

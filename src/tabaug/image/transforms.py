@@ -95,12 +95,14 @@ def _randint(rng: np.random.Generator, high: int) -> int:
 class ImageTransform:
     """Base class of the image transforms.
 
-    A transform draws its random parameters in :meth:`get_params` and applies
+    A transform draws its random parameters in :meth:`draw_params` and applies
     them deterministically in :meth:`apply` (image) and :meth:`apply_to_mask`
     (mask), so an image and its mask always get the same parameters. Subclass
     it and override those methods (and :meth:`output_size` if the size
     changes) to write your own transform that works inside :class:`Compose`
-    and :class:`~tabaug.image.ImageOverSampler`.
+    and :class:`~tabaug.image.ImageOverSampler`. (The method is not called
+    ``get_params`` as in albumentations: scikit-learn reserves that name, and
+    transforms are parameters of a scikit-learn estimator, the sampler.)
 
     Parameters
     ----------
@@ -122,7 +124,7 @@ class ImageTransform:
     def __init__(self, p: float = 1.0) -> None:
         self.p = _check_probability(p, type(self).__name__)
 
-    def get_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
+    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
         """Draw this call's random parameters.
 
         Parameters
@@ -141,7 +143,7 @@ class ImageTransform:
         --------
         >>> import numpy as np
         >>> from tabaug.image import Rotate
-        >>> params = Rotate(limit=10).get_params(np.random.default_rng(0), np.zeros((8, 8)))
+        >>> params = Rotate(limit=10).draw_params(np.random.default_rng(0), np.zeros((8, 8)))
         >>> sorted(params)
         ['matrix']
         """
@@ -154,7 +156,7 @@ class ImageTransform:
         ----------
         image : ndarray of shape (H, W) or (H, W, C)
         **params
-            As returned by :meth:`get_params`.
+            As returned by :meth:`draw_params`.
 
         Returns
         -------
@@ -176,7 +178,7 @@ class ImageTransform:
         ----------
         mask : ndarray of shape (H, W)
         **params
-            As returned by :meth:`get_params`.
+            As returned by :meth:`draw_params`.
 
         Returns
         -------
@@ -362,7 +364,7 @@ class Rotate(_Warp):
         self._limit = _check_range(limit, "Rotate", "limit", symmetric_around=0.0)
         self._check_warp_options()
 
-    def get_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
+    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
         angle = _uniform(rng, self._limit)
         return {"matrix": F.affine_matrix(image.shape[0], image.shape[1], angle=angle)}
 
@@ -422,7 +424,7 @@ class Affine(_Warp):
         self._rotate = _check_range(rotate, "Affine", "rotate")
         self._check_warp_options()
 
-    def get_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
+    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
         height, width = image.shape[:2]
         shift = (_uniform(rng, self._translate) * width, _uniform(rng, self._translate) * height)
         matrix = F.affine_matrix(
@@ -469,7 +471,7 @@ class RandomCrop(ImageTransform):
         self.height = _check_size(height, "RandomCrop", "height")
         self.width = _check_size(width, "RandomCrop", "width")
 
-    def get_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
+    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
         rows, cols = image.shape[:2]
         if rows < self.height or cols < self.width:
             raise InvalidInputError(
@@ -541,7 +543,7 @@ class RandomResizedCrop(ImageTransform):
         self._log_ratio = (math.log(low), math.log(high))
         _check_option(interpolation, tuple(F._INTERPOLATIONS), "RandomResizedCrop", "interpolation")
 
-    def get_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
+    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
         rows, cols = image.shape[:2]
         area = rows * cols
         for _ in range(10):
@@ -679,7 +681,7 @@ class GaussianNoise(ImageTransform):
         self.per_channel = per_channel
         self._std = _check_range(std, "GaussianNoise", "std", low=0.0)
 
-    def get_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
+    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
         shape = image.shape if self.per_channel else image.shape[:2]
         return {"std": _uniform(rng, self._std), "codes": F._noise_codes(rng, shape)}
 
@@ -755,7 +757,7 @@ class ColorJitter(ImageTransform):
             ),
         )
 
-    def get_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
+    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
         steps = []
         for index in rng.permutation(4):
             name, bounds = self._ranges[index]
@@ -843,7 +845,7 @@ class Cutout(ImageTransform):
         _check_fill(fill, "Cutout")
         self._mask_fill = None if mask_fill is None else _check_mask_fill(mask_fill, "Cutout")
 
-    def get_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
+    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
         rows, cols = image.shape[:2]
         low, high = self._holes
         count = low if low == high else int(rng.integers(low, high + 1))
@@ -977,7 +979,7 @@ class Compose:
         for transform in self.transforms:
             if transform.p < 1.0 and rng.random() >= transform.p:
                 continue
-            params = transform.get_params(rng, image)
+            params = transform.draw_params(rng, image)
             image = transform.apply(image, **params)
             if mask is not None:
                 mask = transform.apply_to_mask(mask, **params)
