@@ -82,7 +82,7 @@ def test_good_model_gets_positive_verdict():
     assert not report.is_paradox
     assert report.p_value < 0.05
     assert report.verdict.startswith("Accuracy 0.96 beats always predicting class 0 (0.75;")
-    assert "Lowest recall: class 1, 0.90" in report.verdict
+    assert "Lowest recall: class 1, 0.90; balanced accuracy 0.94 (baseline 0.50)." in report.verdict
 
 
 def test_above_nir_but_not_significant_is_still_paradox():
@@ -131,7 +131,7 @@ def test_metrics_agree_with_scikit_learn_multiclass():
         assert report.per_class[k]["support"] == support[k]
 
 
-def test_binary_scores_are_for_the_second_label():
+def test_binary_scores_rank_the_second_label_and_pr_auc_is_the_rarer_class():
     rng = np.random.default_rng(3)
     y = np.array(["no"] * 80 + ["yes"] * 20)
     score = rng.random(100) + (y == "yes") * 0.4
@@ -139,6 +139,12 @@ def test_binary_scores_are_for_the_second_label():
     report = evaluate(y, pred, y_score=score)
     assert report.labels == ["no", "yes"]
     assert report.pr_auc == pytest.approx(average_precision_score(y == "yes", score))
+    # when the rarer class is labels[0], its ranking is the reversed score
+    renamed = {"yes": "a_yes", "no": "no"}
+    flipped = evaluate([renamed[v] for v in y], [renamed[v] for v in pred], y_score=-score)
+    assert flipped.labels == ["a_yes", "no"]
+    assert flipped.pr_auc == pytest.approx(report.pr_auc)
+    assert flipped.roc_auc == pytest.approx(report.roc_auc)
     assert report.roc_auc == pytest.approx(roc_auc_score(y == "yes", score))
     two_columns = evaluate(y, pred, y_score=np.c_[1 - score, score])
     assert two_columns.roc_auc == pytest.approx(report.roc_auc)

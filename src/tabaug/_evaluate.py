@@ -70,9 +70,12 @@ class EvaluationReport:
         is None when the prediction (or the truth) is constant, because its
         denominator is 0.
     pr_auc, roc_auc : float or None
-        Present only when scores were given. Binary: average precision and
-        ROC-AUC of ``labels[1]``. Multiclass: one-vs-rest, macro-averaged
-        over the classes present in ``y_true``.
+        Present only when scores were given. Binary: ROC-AUC of the scores,
+        and PR-AUC (average precision) of the rarer class of ``y_true``
+        (``labels[1]`` on a tie), ranked by the scores, reversed when the
+        rarer class is ``labels[0]``: the majority class's PR-AUC is high for
+        any ranking. Multiclass: one-vs-rest, macro-averaged over the classes
+        present in ``y_true``.
     per_class : dict
         ``label -> {"precision", "recall", "f1", "support", "recall_ci",
         "f1_ci"}``. The intervals are 95% percentile bootstrap intervals
@@ -444,15 +447,24 @@ def _plot_into(report: EvaluationReport, matrix_ax: Any, bars_ax: Any, title: st
         heights = [0.0 if value is None else value for value in values]
         bars_ax.bar(xs, heights, width, label=key)
         for x, value in zip(xs, values, strict=True):
-            if value is None:
-                bars_ax.text(x, 0.02, "undefined", rotation=90, ha="center", va="bottom", size=8)
+            text = "undefined" if value is None else f"{value:.2f}"
+            bars_ax.text(
+                x,
+                0.01 if value is None else value,
+                text,
+                ha="center",
+                va="bottom",
+                rotation=90 if value is None else 0,
+                size=7,
+            )
     bars_ax.set_xticks(ticks, names, rotation=45 if len(names) > 3 else 0)
-    bars_ax.set_ylim(0, 1.05)
+    bars_ax.set_ylim(0, 1.25)
     bars_ax.set_ylabel("score")
     bars_ax.set_title(
         f"per class (balanced accuracy {_report.format_number(report.balanced_accuracy)})"
     )
-    bars_ax.legend(loc="lower right", fontsize=8)
+    bars_ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    bars_ax.legend(loc="upper center", ncol=3, fontsize=8, frameon=False)
 
 
 def evaluate(
@@ -576,7 +588,9 @@ def evaluate(
             f"seed {random_state})."
         )
 
-    verdict = _verdict(model, classes, majority, nir, p_value, is_paradox)
+    verdict = _verdict(
+        model, classes, majority, nir, p_value, is_paradox, base["balanced_accuracy"]
+    )
     baseline = {name: base[name] for name in METRICS}
     baseline["predicts"] = classes[majority]
     baseline["per_class"] = {
@@ -702,9 +716,14 @@ def _metrics(
     }
     if scores is not None:
         if scores.ndim == 1:
-            positive = true == 1
-            result["pr_auc"] = float(average_precision_score(positive, scores))
-            result["roc_auc"] = float(roc_auc_score(positive, scores))
+            # PR-AUC of the rarer class: the majority's is high for any ranking. Scores
+            # rank labels[1]; reversed, they rank labels[0] (ROC-AUC is the same either way).
+            if support[0] < support[1]:
+                rare, ranking = true == 0, -scores
+            else:
+                rare, ranking = true == 1, scores
+            result["pr_auc"] = float(average_precision_score(rare, ranking))
+            result["roc_auc"] = float(roc_auc_score(true == 1, scores))
         else:
             codes = np.flatnonzero(present)
             result["pr_auc"] = float(
@@ -770,6 +789,7 @@ def _verdict(
     nir: float,
     p_value: float,
     is_paradox: bool,
+    baseline_balanced: float,
 ) -> str:
     accuracy = model["accuracy"]
     if accuracy <= nir:
@@ -794,8 +814,9 @@ def _verdict(
     else:
         worst = int(np.nanargmin(recall))
         second = (
-            f"Lowest recall: {_report.label_text(classes[worst])}, {recall[worst]:.2f} "
-            f"(balanced accuracy {model['balanced_accuracy']:.2f})."
+            f"Lowest recall: {_report.label_text(classes[worst])}, {recall[worst]:.2f}; "
+            f"balanced accuracy {model['balanced_accuracy']:.2f} "
+            f"(baseline {baseline_balanced:.2f})."
         )
     return f"{first} {second}"
 
@@ -864,4 +885,7 @@ def _side_by_side(reports: dict[str, EvaluationReport]) -> str:
                     *(_report.format_number(r.per_class[label][key]) for r in reports.values()),
                 ]
             )
+            intervals = [r.per_class[label].get(f"{key}_ci") for r in reports.values()]
+            if any(interval is not None for interval in intervals):
+                rows.append(["  95% CI", "", *map(_report.format_interval, intervals)])
     return _report.text_table(header, rows)
