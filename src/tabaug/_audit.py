@@ -314,7 +314,10 @@ class BalanceAudit:
             for x, h, n in zip(xs, heights, self.counts[split], strict=True):
                 ax.text(x, h, f"{n:,}", ha="center", va="bottom", size=7)
         names = [str(label) for label in self.labels]
-        ax.set_xticks(positions, names, rotation=45 if len(names) > 6 else 0)
+        crowded = sum(len(name) for name in names) > 60 or len(names) > 8
+        ax.set_xticks(
+            positions, names, rotation=30 if crowded else 0, ha="right" if crowded else "center"
+        )
         ax.set_ylabel("share of rows")
         ax.set_xlabel(self.target or "class")
         ax.set_ylim(0, min(1.0, float(self.shares.to_numpy().max()) * 1.15 + 0.02))
@@ -691,9 +694,10 @@ def _build(
         if entry["p_value"] < DRIFT_ALPHA and entry["largest_difference"] >= DRIFT_MIN_DIFFERENCE:
             warnings.append(
                 f"Class shares differ between '{entry['split']}' and '{entry['reference']}' "
-                f"(chi-square {_report.format_p_value(entry['p_value'])}; class {entry['label']} "
-                f"differs by {100 * entry['largest_difference']:.1f} points). A stratified "
-                "split keeps shares equal."
+                f"(chi-square {_report.format_p_value(entry['p_value'])}; "
+                f"{_label(entry['label'])} differs by {100 * entry['largest_difference']:.1f} "
+                "points). Expected if one split was resampled on purpose; otherwise a "
+                "stratified split keeps class shares equal."
             )
     duplicates = {}
     if hashes is not None:
