@@ -294,3 +294,22 @@ def test_csv_without_pyarrow_reads_with_pandas_chunks(tmp_path, table_frame, mon
         ]
         == 1
     )
+
+
+def test_parquet_integer_labels_with_nulls_and_text_split(tmp_path):
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame(
+        {
+            "label": pd.array([-1, 5, 5, None, 5, -1, 5, 5], dtype="Int64"),
+            "split": ["a", "b", "a", "a", None, "b", "b", "a"],
+        }
+    )
+    path = tmp_path / "ints.parquet"
+    frame.to_parquet(path, index=False)
+    result = audit(path, target="label", split="split")
+    assert result.labels == [-1, 5]
+    assert result.counts.loc[5].tolist() == [2, 2, 4]  # the row without a split is left out
+    assert result.missing_target == 1
+    assert any("1 rows have no split value" in w for w in result.warnings)
+    unsplit = audit(path, target="label")
+    assert unsplit.counts["all"].tolist() == [2, 5]

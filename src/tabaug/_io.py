@@ -171,33 +171,47 @@ def _none_if_na(value: Any) -> Any:
     return None if pd.isna(value) else value
 
 
+#: Integer labels spanning fewer values than this are counted by offset, without hashing.
+_DENSE_INT_SPAN = 1 << 16
+
+
 def _count_batch(batch: Any, target: str, split: str | None) -> list[tuple[tuple[Any, Any], int]]:
-    """Count one RecordBatch: dictionary-encode both columns, then count
-    ``split code * n_labels + label code`` as plain integers, which is several
-    times faster than a two-key ``group_by`` on strings."""
+    """Count one RecordBatch by ``(split, target)``.
+
+    Each column becomes dense integer codes (dictionary indices; for integer
+    labels of small span, value minus minimum, which needs no hashing), and
+    ``split code * n_labels + label code`` is counted with ``numpy.bincount``.
+    This is several times faster than a two-key ``group_by`` on strings.
+    """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    def encode(name: str) -> tuple[Any, list[Any]]:
+    def encode(name: str) -> tuple[np.ndarray, list[Any]]:
         values = batch.column(name)
+        if pa.types.is_integer(values.type) and values.null_count < len(values):
+            low, high = pc.min_max(values).values()
+            low, high = low.as_py(), high.as_py()
+            if high - low < _DENSE_INT_SPAN:
+                codes = pc.subtract(values.cast(pa.int64()), low).fill_null(high - low + 1)
+                return codes.to_numpy(), [*range(low, high + 1), None]
         if not pa.types.is_dictionary(values.type):
             values = values.dictionary_encode()
         # an empty CSV field is a missing value, as pandas reads it; nulls get the last code
         decoded = [None if v == "" else v for v in values.dictionary.to_pylist()] + [None]
         codes = values.indices.fill_null(len(decoded) - 1).cast(pa.int64())
-        return codes, decoded
+        return codes.to_numpy(), decoded
 
     label_codes, labels = encode(target)
     if split is None:
-        split_codes, splits = pa.scalar(0, pa.int64()), [None]
+        combined, splits = label_codes, [None]
     else:
         split_codes, splits = encode(split)
-    combined = pc.add(pc.multiply(split_codes, len(labels)), label_codes)
-    counted = pc.value_counts(combined)
-    codes, numbers = counted.field("values").to_pylist(), counted.field("counts").to_pylist()
+        combined = split_codes * len(labels) + label_codes
+    counts = np.bincount(combined, minlength=len(splits) * len(labels))
     return [
-        ((splits[code // len(labels)], labels[code % len(labels)]), n)
-        for code, n in zip(codes, numbers, strict=True)
+        ((splits[code // len(labels)], labels[code % len(labels)]), int(counts[code]))
+        for code in np.flatnonzero(counts)
     ]
 
 
