@@ -313,3 +313,29 @@ def test_parquet_integer_labels_with_nulls_and_text_split(tmp_path):
     assert any("1 rows have no split value" in w for w in result.warnings)
     unsplit = audit(path, target="label")
     assert unsplit.counts["all"].tolist() == [2, 5]
+
+
+@pytest.mark.parametrize("piece_bytes", [5, 64, 1 << 20])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_csv_pieces_respect_quoted_newlines(tmp_path, monkeypatch, piece_bytes, newline):
+    pytest.importorskip("pyarrow")
+    from tabaug import _io
+
+    rng = np.random.default_rng(0)
+    texts = ["plain", "with, comma", 'with "quote"', "two\nlines", "", "x"]
+    frame = pd.DataFrame(
+        {"note": rng.choice(texts, 300), "label": rng.choice(["a", "b", "c"], 300)}
+    )
+    path = tmp_path / "quoted.csv"
+    path.write_bytes(frame.to_csv(index=False, lineterminator=newline).encode().rstrip())
+    monkeypatch.setattr(_io, "CSV_PIECE_BYTES", piece_bytes)
+    chunks = list(_io.iter_chunks(path, ["note", "label"], as_text=True))
+    read = pd.concat(chunks, ignore_index=True)
+    expected = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert read["label"].tolist() == expected["label"].tolist()
+    assert (
+        read["note"].str.replace("\r\n", "\n").tolist()
+        == expected["note"].str.replace("\r\n", "\n").tolist()
+    )
+    result = audit(path, target="label")
+    assert result.counts["all"].to_dict() == frame["label"].value_counts().to_dict()

@@ -216,7 +216,8 @@ def _count_batch(batch: Any, target: str, split: str | None) -> list[tuple[tuple
 
 
 def _arrow_batches(path: Path, columns: Sequence[str] | None, as_text: bool) -> Iterator:
-    """RecordBatches of a Parquet file, or of a CSV through pyarrow's streaming reader."""
+    """RecordBatches of a Parquet file (row groups, projected), or of a CSV file
+    parsed by pyarrow one piece of about :data:`CSV_PIECE_BYTES` at a time."""
     pa = _pyarrow()
     if file_format(path) == "parquet":
         import pyarrow.parquet as pq
@@ -226,14 +227,71 @@ def _arrow_batches(path: Path, columns: Sequence[str] | None, as_text: bool) -> 
         return
     import pyarrow.csv as pacsv
 
-    wanted = list(columns) if columns is not None else columns_of(path)
+    names = columns_of(path)
+    wanted = list(columns) if columns is not None else names
+    read = pacsv.ReadOptions(column_names=names)
+    parse = pacsv.ParseOptions(newlines_in_values=True)
     convert = pacsv.ConvertOptions(
         include_columns=wanted,
         column_types={name: pa.string() for name in wanted} if as_text else None,
     )
-    read = pacsv.ReadOptions(block_size=32 << 20)
-    with pacsv.open_csv(path, read_options=read, convert_options=convert) as reader:
-        yield from reader
+    for piece in _csv_pieces(path):
+        table = pacsv.read_csv(
+            pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert
+        )
+        yield from table.to_batches()
+
+
+#: Bytes of CSV parsed at once. pyarrow's own streaming reader reads ahead
+#: without bound when parsing outpaces the consumer (its memory grew from 120
+#: to 250 MiB between 2.5 and 10 million rows); fixed pieces keep memory flat.
+CSV_PIECE_BYTES = 16 << 20
+
+
+def _csv_pieces(path: Path, size: int | None = None) -> Iterator[bytes]:
+    """The file's records after the header, in pieces that end on a record boundary.
+
+    A boundary is a newline outside quotes: with RFC 4180 quoting (a quote
+    inside a quoted field is doubled) that is a newline preceded by an even
+    number of quote characters.
+    """
+    size = size or CSV_PIECE_BYTES
+    with open(path, "rb") as handle:
+        carry = b""
+        header_done = False
+        while block := handle.read(size):
+            buffer = carry + block
+            start = 0
+            if not header_done:
+                start = _record_end(buffer, first=True)
+                if start < 0:
+                    carry = buffer
+                    continue
+                header_done = True
+            end = _record_end(buffer)
+            if end <= start:
+                carry = buffer[start:] if start else buffer
+                continue
+            yield buffer[start:end]
+            carry = buffer[end:]
+        if header_done and carry.strip():
+            yield carry
+
+
+def _record_end(buffer: bytes, *, first: bool = False) -> int:
+    """Index just after the last newline outside quotes (the first, with ``first``), or -1."""
+    if first:
+        position = buffer.find(b"\n")
+        while position >= 0 and buffer.count(b'"', 0, position) % 2:
+            position = buffer.find(b"\n", position + 1)
+        return position + 1 if position >= 0 else -1
+    position = buffer.rfind(b"\n")
+    quotes = buffer.count(b'"', 0, position) if position >= 0 else 0
+    while position >= 0 and quotes % 2:
+        previous = buffer.rfind(b"\n", 0, position)
+        quotes -= buffer.count(b'"', max(previous, 0), position)
+        position = previous
+    return position + 1 if position >= 0 else -1
 
 
 def read_table(path: Any, columns: Sequence[str] | None = None) -> pd.DataFrame:
