@@ -1,0 +1,26 @@
+"""Deep generative oversamplers: class-conditional CTGAN and TVAE in PyTorch, and an SDV backend.
+
+Importing this package imports neither torch nor sdv: they are imported when
+a sampler is fitted, sampled or unpickled. Install them with
+``pip install "tabaug[deep]"`` (PyTorch, tqdm) and ``pip install "tabaug[sdv]"``.
+
+* :class:`CTGANOverSampler`: a conditional WGAN-GP in the CTGAN style.
+* :class:`TVAEOverSampler`: a conditional variational autoencoder in the TVAE style.
+* :class:`SDVOverSampler`: any SDV single-table synthesizer, with per-class
+  conditional sampling and a clear error when SDV cannot deliver.
+
+Both tabaug models take the class label as their condition, so they generate
+exactly the rows ``sampling_strategy`` asks for.
+
+Examples
+--------
+>>> from tabaug.deep import CTGANOverSampler
+>>> CTGANOverSampler(epochs=10).epochs
+10
+"""
+
+from tabaug.deep._ctgan import CTGANOverSampler
+from tabaug.deep._sdv import SDVOverSampler
+from tabaug.deep._tvae import TVAEOverSampler
+
+__all__ = ["CTGANOverSampler", "SDVOverSampler", "TVAEOverSampler"]
