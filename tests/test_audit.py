@@ -339,3 +339,8 @@ def test_csv_pieces_respect_quoted_newlines(tmp_path, monkeypatch, piece_bytes, 
     )
     result = audit(path, target="label")
     assert result.counts["all"].to_dict() == frame["label"].value_counts().to_dict()
+
+
+def test_unused_categories_are_not_classes():
+    y = pd.Series(pd.Categorical(["a", "a", "b"], categories=["a", "b", "never"]))
+    assert audit(y).labels == ["a", "b"]

@@ -638,7 +638,7 @@ def _build(
         for label, n in series.items():
             if _is_missing(label):
                 missing_target += int(n)
-            else:
+            elif n > 0:  # unused categories of a categorical target are not classes
                 label = label.item() if isinstance(label, np.generic) else label
                 part[label] = part.get(label, 0) + int(n)
     labels = _sorted_labels({label for part in clean.values() for label in part})
