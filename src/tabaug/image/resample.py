@@ -77,12 +77,12 @@ class ImageOverSampler(BaseSampler):
     Examples
     --------
     >>> import numpy as np
-    >>> from tabaug.image import Compose, HorizontalFlip, ImageOverSampler, Rotate
+    >>> from tabaug.image import ColorJitter, Compose, HorizontalFlip, ImageOverSampler
     >>> rng = np.random.default_rng(0)
     >>> X = rng.integers(0, 256, size=(10, 16, 16, 3), dtype=np.uint8)
     >>> y = np.array([0] * 8 + [1] * 2)
     >>> masks = (X[..., 0] > 127).astype(np.uint8)
-    >>> sampler = ImageOverSampler(Compose([HorizontalFlip(), Rotate(20)]), random_state=0)
+    >>> sampler = ImageOverSampler(Compose([HorizontalFlip(), ColorJitter()]), random_state=0)
     >>> X_res, y_res, masks_res = sampler.fit_resample(X, y, masks=masks)
     >>> X_res.shape, np.bincount(y_res).tolist(), masks_res.shape
     ((16, 16, 16, 3), [8, 8], (16, 16, 16))

@@ -20,8 +20,8 @@ means channels, so ``(H, W, C)``, and any other size means a batch
 Examples
 --------
 >>> import numpy as np
->>> from tabaug.image import Compose, HorizontalFlip, Rotate
->>> pipeline = Compose([HorizontalFlip(p=0.5), Rotate(limit=15, p=1.0)], random_state=0)
+>>> from tabaug.image import Compose, Cutout, HorizontalFlip
+>>> pipeline = Compose([HorizontalFlip(p=0.5), Cutout(mask_fill=0)], random_state=0)
 >>> image = np.zeros((32, 32, 3), dtype=np.uint8)
 >>> mask = np.zeros((32, 32), dtype=np.uint8)
 >>> out = pipeline(image=image, mask=mask)
@@ -142,10 +142,9 @@ class ImageTransform:
         Examples
         --------
         >>> import numpy as np
-        >>> from tabaug.image import Rotate
-        >>> params = Rotate(limit=10).draw_params(np.random.default_rng(0), np.zeros((8, 8)))
-        >>> sorted(params)
-        ['matrix']
+        >>> from tabaug.image import RandomCrop
+        >>> RandomCrop(4, 4).draw_params(np.random.default_rng(0), np.zeros((8, 8)))
+        {'top': 3, 'left': 1}
         """
         return {}
 
