@@ -26,16 +26,17 @@ def test_counts_ratio_entropy_by_hand():
     assert result.labels == [0, 1, 2]
     assert result.counts["all"].tolist() == [6, 3, 1]
     assert result.shares["all"].tolist() == pytest.approx([0.6, 0.3, 0.1])
-    assert result.imbalance_ratio["all"] == 6.0
+    assert result.imbalance_ratio == 6.0
+    assert result.per_split["all"]["imbalance_ratio"] == 6.0
     p = np.array([0.6, 0.3, 0.1])
-    assert result.normalized_entropy["all"] == pytest.approx(-(p * np.log(p)).sum() / math.log(3))
+    assert result.normalized_entropy == pytest.approx(-(p * np.log(p)).sum() / math.log(3))
     assert result.n_rows == 10
 
 
 def test_balanced_target_has_entropy_one_and_no_minority():
     result = audit(["a", "b"] * 50)
-    assert result.normalized_entropy["all"] == pytest.approx(1.0)
-    assert result.imbalance_ratio["all"] == 1.0
+    assert result.normalized_entropy == pytest.approx(1.0)
+    assert result.imbalance_ratio == 1.0
     assert result.minority_classes == []
     assert result.warnings == []
 
@@ -59,7 +60,15 @@ def test_dataframe_with_split_column():
     assert result.splits == ["train", "test"]
     assert result.counts.loc["yes"].tolist() == [3, 1, 4]
     assert result.counts.columns.tolist() == ["train", "test", "total"]
-    assert result.imbalance_ratio["train"] == 4.0
+    assert result.per_split["train"]["imbalance_ratio"] == 4.0
+    assert result.per_split["test"] == {
+        "rows": 5,
+        "imbalance_ratio": 4.0,
+        "normalized_entropy": pytest.approx(
+            -(0.8 * math.log(0.8) + 0.2 * math.log(0.2)) / math.log(2)
+        ),
+    }
+    assert result.imbalance_ratio == 16 / 4
     assert result.duplicates["test"]["duplicates"] == 0
 
 
@@ -178,6 +187,7 @@ def test_to_dict_is_json_and_stable():
         "shares",
         "imbalance_ratio",
         "normalized_entropy",
+        "per_split",
         "minority_classes",
         "minority_threshold",
         "drift",

@@ -59,13 +59,17 @@ class BalanceAudit:
         when there are several splits.
     shares : pandas.DataFrame
         ``counts`` divided by each column's total.
-    imbalance_ratio : dict
-        ``split -> majority count / minority count`` over the classes present
-        in that split (None if only one is present); also ``"total"``.
-    normalized_entropy : dict
-        ``split -> H / log(k)``: Shannon entropy of the class shares divided
-        by its maximum, with ``k`` the number of classes in the whole
-        dataset. 1.0 is perfectly balanced, near 0 is one dominant class.
+    imbalance_ratio : float
+        Majority count / minority count over the whole dataset.
+    normalized_entropy : float
+        ``H / log(k)`` over the whole dataset: Shannon entropy of the class
+        shares divided by its maximum, for ``k`` classes. 1.0 is perfectly
+        balanced, near 0 is one dominant class.
+    per_split : dict
+        ``split -> {"rows", "imbalance_ratio", "normalized_entropy"}`` for
+        each split (and ``"total"`` when there are several). A split's ratio
+        is over the classes present in it (None if only one is); its entropy
+        is normalised by the number of classes in the whole dataset.
     minority_classes : list
         Classes whose overall share is below ``minority_threshold / k``.
     minority_threshold : float
@@ -91,8 +95,10 @@ class BalanceAudit:
     --------
     >>> from tabaug import audit
     >>> result = audit({"train": [0] * 90 + [1] * 10, "test": [0] * 9 + [1] * 1})
-    >>> result.imbalance_ratio["train"], result.counts["total"].tolist()
-    (9.0, [99, 11])
+    >>> result.imbalance_ratio, result.per_split["test"]["imbalance_ratio"]
+    (9.0, 9.0)
+    >>> result.counts["total"].tolist()
+    [99, 11]
     """
 
     target: str | None
@@ -100,8 +106,9 @@ class BalanceAudit:
     labels: list[Any]
     counts: pd.DataFrame
     shares: pd.DataFrame
-    imbalance_ratio: dict[str, float | None]
-    normalized_entropy: dict[str, float]
+    imbalance_ratio: float
+    normalized_entropy: float
+    per_split: dict[str, dict[str, Any]]
     minority_classes: list[Any]
     minority_threshold: float
     drift: list[dict[str, Any]] = field(default_factory=list)
@@ -117,7 +124,8 @@ class BalanceAudit:
         ``labels`` (list of str); ``splits`` (list of str); ``counts`` and
         ``shares`` (``{split: {str(label): value}}``, including ``"total"``
         when there are several splits); ``imbalance_ratio`` and
-        ``normalized_entropy`` (``{split: float or None}``);
+        ``normalized_entropy`` (floats, whole dataset); ``per_split``
+        (``{split: {"rows", "imbalance_ratio", "normalized_entropy"}}``);
         ``minority_classes`` (list of str); ``minority_threshold``;
         ``drift`` (list of dicts, see :class:`BalanceAudit`); ``duplicates``;
         ``warnings`` (list of str).
@@ -136,8 +144,9 @@ class BalanceAudit:
             "splits": list(self.splits),
             "counts": _by_label(self.counts),
             "shares": _by_label(self.shares),
-            "imbalance_ratio": dict(self.imbalance_ratio),
-            "normalized_entropy": dict(self.normalized_entropy),
+            "imbalance_ratio": self.imbalance_ratio,
+            "normalized_entropy": self.normalized_entropy,
+            "per_split": self.per_split,
             "minority_classes": [str(label) for label in self.minority_classes],
             "minority_threshold": self.minority_threshold,
             "drift": [{**entry, "label": str(entry["label"])} for entry in self.drift],
@@ -191,12 +200,18 @@ class BalanceAudit:
             for label in self.labels
         ]
         rows.append(
-            ["imbalance ratio", *(_ratio(self.imbalance_ratio[c]) for c in self._columns())]
+            [
+                "imbalance ratio",
+                *(_ratio(self.per_split[c]["imbalance_ratio"]) for c in self._columns()),
+            ]
         )
         rows.append(
             [
                 "normalised entropy",
-                *(_report.format_number(self.normalized_entropy[c]) for c in self._columns()),
+                *(
+                    _report.format_number(self.per_split[c]["normalized_entropy"])
+                    for c in self._columns()
+                ),
             ]
         )
         return header, rows
@@ -242,7 +257,7 @@ class BalanceAudit:
         return "\n\n".join(sections)
 
     def __repr__(self) -> str:
-        ratio = _ratio(self.imbalance_ratio[self._columns()[-1]])
+        ratio = _ratio(self.imbalance_ratio)
         return (
             f"<BalanceAudit {len(self.labels)} classes, {self.n_rows} rows, "
             f"splits={self.splits}, imbalance_ratio={ratio}, warnings={len(self.warnings)}>"
@@ -322,7 +337,7 @@ class BalanceAudit:
         ax.set_xlabel(self.target or "class")
         ax.set_ylim(0, min(1.0, float(self.shares.to_numpy().max()) * 1.15 + 0.02))
         ax.axhline(1 / len(self.labels), color="grey", linestyle=":", linewidth=1)
-        ratio = _ratio(self.imbalance_ratio[self._columns()[-1]])
+        ratio = _ratio(self.imbalance_ratio)
         ax.set_title(f"class shares (imbalance ratio {ratio}; dotted: balanced share)")
         if len(self.splits) > 1:
             ax.legend(fontsize=8)
@@ -718,8 +733,16 @@ def _build(
         labels=labels,
         counts=counts,
         shares=shares,
-        imbalance_ratio=imbalance,
-        normalized_entropy=entropy,
+        imbalance_ratio=imbalance[overall],
+        normalized_entropy=entropy[overall],
+        per_split={
+            c: {
+                "rows": int(counts[c].sum()),
+                "imbalance_ratio": imbalance[c],
+                "normalized_entropy": entropy[c],
+            }
+            for c in counts.columns
+        },
         minority_classes=minority,
         minority_threshold=minority_threshold,
         drift=drift,
