@@ -97,8 +97,16 @@ class TableCodec:
             codes[:, j], uniques = _codes_of(X.iloc[:, position])
             categories.append(uniques)
         return cls._finish(
-            True, columns, list(X.dtypes), numeric_cols, categorical_cols,
-            numeric, codes, categories, is_integer, None,
+            True,
+            columns,
+            list(X.dtypes),
+            numeric_cols,
+            categorical_cols,
+            numeric,
+            codes,
+            categories,
+            is_integer,
+            None,
         )
 
     @classmethod
@@ -136,14 +144,31 @@ class TableCodec:
         is_integer = [X.dtype.kind in "biu"] * numeric_cols.size
         dtypes = [X.dtype] * n_columns
         return cls._finish(
-            False, columns, dtypes, numeric_cols, categorical_cols,
-            numeric, codes, categories, is_integer, X.dtype,
+            False,
+            columns,
+            dtypes,
+            numeric_cols,
+            categorical_cols,
+            numeric,
+            codes,
+            categories,
+            is_integer,
+            X.dtype,
         )
 
     @classmethod
     def _finish(
-        cls, is_frame, columns, dtypes, numeric_cols, categorical_cols,
-        numeric, codes, categories, is_integer, input_dtype,
+        cls,
+        is_frame,
+        columns,
+        dtypes,
+        numeric_cols,
+        categorical_cols,
+        numeric,
+        codes,
+        categories,
+        is_integer,
+        input_dtype,
     ) -> TableCodec:
         return cls(
             is_frame=is_frame,
@@ -224,8 +249,11 @@ def _explicit_mask(categorical_features: Any, columns: list, owner: str) -> np.n
             f"{owner}: categorical_features must be 'auto', column names, column indices or a "
             f"boolean mask; got the string {categorical_features!r}. Wrap one name in a list."
         )
-    items = list(np.asarray(categorical_features).ravel().tolist()
-                 if isinstance(categorical_features, np.ndarray) else categorical_features)
+    items = list(
+        np.asarray(categorical_features).ravel().tolist()
+        if isinstance(categorical_features, np.ndarray)
+        else categorical_features
+    )
     n_columns = len(columns)
     if items and all(isinstance(item, bool) for item in items):
         if len(items) != n_columns:
@@ -320,8 +348,9 @@ def _codes_of(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _restore_numeric(values: np.ndarray, dtype: Any) -> Any:
     kind = getattr(dtype, "kind", "f")
     if kind == "M":
-        restored = pd.to_datetime(values.astype(np.int64), utc=getattr(dtype, "tz", None)
-                                  is not None)
+        restored = pd.to_datetime(
+            values.astype(np.int64), utc=getattr(dtype, "tz", None) is not None
+        )
         if getattr(dtype, "tz", None) is not None:
             restored = restored.tz_convert(dtype.tz)
         return pd.Series(restored).astype(dtype)
@@ -336,6 +365,6 @@ def _restore_categorical(codes: np.ndarray, categories: np.ndarray, dtype: Any) 
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.Categorical.from_codes(codes, dtype=dtype)
     values = categories[codes]
-    return pd.array(values, dtype=dtype) if not isinstance(dtype, np.dtype) else values.astype(
-        dtype
+    return (
+        pd.array(values, dtype=dtype) if not isinstance(dtype, np.dtype) else values.astype(dtype)
     )

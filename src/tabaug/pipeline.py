@@ -227,7 +227,8 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         inner = clone(self.estimator).__sklearn_tags__()
         tags.input_tags.allow_nan = inner.input_tags.allow_nan and (
             self.sampler.__sklearn_tags__().input_tags.allow_nan
-            if hasattr(self.sampler, "__sklearn_tags__") else False
+            if hasattr(self.sampler, "__sklearn_tags__")
+            else False
         )
         tags.input_tags.sparse = inner.input_tags.sparse
         return tags

@@ -101,9 +101,7 @@ class GaussianNoiseOverSampler(BaseOverResampler):
 
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
         self._warn_extreme()
-        codec = TableCodec.from_data(
-            X, self.categorical_features, owner="GaussianNoiseOverSampler"
-        )
+        codec = TableCodec.from_data(X, self.categorical_features, owner="GaussianNoiseOverSampler")
         self.categorical_features_ = codec.categorical_index
         rng = check_random_state(self.random_state)
         numeric_parts, code_parts, label_parts = [], [], []
@@ -118,8 +116,7 @@ class GaussianNoiseOverSampler(BaseOverResampler):
             code_parts.append(codec.codes[sources])
             label_parts.append(np.full(n_new, label, dtype=y.dtype))
         if not label_parts:
-            return append_rows(X, codec.decode(codec.numeric[:0].astype(float),
-                                               codec.codes[:0])), y
+            return append_rows(X, codec.decode(codec.numeric[:0].astype(float), codec.codes[:0])), y
         numeric = codec.finalize_numeric(np.concatenate(numeric_parts), clip=self.clip)
         new_rows = codec.decode(numeric, np.concatenate(code_parts))
         return append_rows(X, new_rows), np.concatenate([y, *label_parts])

@@ -162,7 +162,7 @@ class SMOTE(BaseOverResampler):
         if not codec.is_frame and not codec.n_categorical and X.dtype.kind == "f":
             out = np.empty((X.shape[0] + n_new, X.shape[1]), dtype=X.dtype)
             out[: X.shape[0]] = X
-            self._fill(codec, y, plan, out[X.shape[0]:], None, rng)
+            self._fill(codec, y, plan, out[X.shape[0] :], None, rng)
             return out, y_res
         numeric = np.empty((n_new, codec.n_numeric), dtype=np.float64)
         codes = np.empty((n_new, codec.n_categorical), dtype=np.int64)
@@ -243,8 +243,8 @@ def _draw_plan(sampler: SMOTE, y: np.ndarray, rng: np.random.RandomState) -> lis
         members = np.flatnonzero(y == label)
         if members.size < k + 1:
             raise InsufficientSamplesError(
-                f"class {label_text(label)} has {members.size} rows, but SMOTE with k_neighbors={k} "
-                f"needs at least {k + 1} (each row plus its {k} neighbours). Use "
+                f"class {label_text(label)} has {members.size} rows, but SMOTE with "
+                f"k_neighbors={k} needs at least {k + 1} (each row plus its {k} neighbours). Use "
                 f"k_neighbors={max(members.size - 1, 1)} or less, or RandomOverSampler for "
                 "classes this small."
             )
@@ -255,7 +255,10 @@ def _draw_plan(sampler: SMOTE, y: np.ndarray, rng: np.random.RandomState) -> lis
 
 
 def _interpolate(
-    source: np.ndarray, base: np.ndarray, partner: np.ndarray, steps: np.ndarray,
+    source: np.ndarray,
+    base: np.ndarray,
+    partner: np.ndarray,
+    steps: np.ndarray,
     out: np.ndarray,
 ) -> None:
     """``out[i] = source[base[i]] + steps[i] * (source[partner[i]] - source[base[i]])``.

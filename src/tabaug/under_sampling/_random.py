@@ -64,7 +64,10 @@ class RandomUnderSampler(BaseUnderResampler):
     }
 
     def __init__(
-        self, *, sampling_strategy: Any = "auto", random_state: Any = None,
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
         replacement: bool = False,
     ) -> None:
         self.sampling_strategy = sampling_strategy
