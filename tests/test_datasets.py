@@ -96,3 +96,14 @@ def test_as_frame_false_returns_arrays():
 def test_unknown_name_says_what_exists():
     with pytest.raises(InvalidInputError, match="penguins"):
         datasets.load("iris")
+
+
+def test_top_level_copies_match_the_packaged_csvs():
+    root = Path(__file__).resolve().parents[1]
+    packaged = root / "src" / "tabaug" / "datasets" / "data"
+    if not packaged.is_dir():
+        pytest.skip("not running from a source checkout")
+    names = sorted(p.name for p in packaged.glob("*.csv"))
+    assert names == sorted(p.name for p in (root / "datasets").glob("*.csv"))
+    for name in names:
+        assert (packaged / name).read_bytes() == (root / "datasets" / name).read_bytes(), name
