@@ -1,5 +1,6 @@
 """Tests for tabaug.compare: leak-free folds, the paired tests, the summary, rendering."""
 
+import importlib.util
 import json
 import math
 import warnings
@@ -27,7 +28,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler, label_binarize
 
 from tabaug import SMOTE, ComparisonResult, compare
-from tabaug._compare import make_estimator
+from tabaug._compare import _builtin_strategy, make_estimator
 from tabaug._stats import corrected_resampled_ttest, equivalence_test, holm
 from tabaug.exceptions import (
     InsufficientSamplesError,
@@ -482,3 +483,31 @@ def test_make_estimator_on_mixed_data(name):
 def test_make_estimator_rejects_unknown_names():
     with pytest.raises(InvalidInputError, match="logistic, random-forest"):
         make_estimator("svm", np.zeros((4, 2)))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is not None, reason="torch is installed")
+def test_deep_strategies_are_skipped_with_a_note_without_torch():
+    X, y = _imbalanced(n=100, weight=0.8)
+    with pytest.warns(TabaugWarning, match=r"tabaug\[deep\]"):
+        result = compare(X, y, estimator=LogisticRegression(), strategies=["ctgan", "tvae"],
+                         scoring=["balanced_accuracy"], cv=3, n_repeats=1, progress=False)
+    assert result.strategies == ["none"]
+    assert set(result.skipped) == {"ctgan", "tvae"}
+    assert "only the baseline ran" in result.summary
+
+
+@pytest.mark.slow
+def test_deep_strategies_by_name_with_torch():
+    pytest.importorskip("torch")
+    from tabaug import CTGANOverSampler, TVAEOverSampler
+
+    for name, cls in (("ctgan", CTGANOverSampler), ("tvae", TVAEOverSampler)):
+        strategy, _ = _builtin_strategy(name, LogisticRegression(), 2)
+        assert isinstance(strategy.sampler, cls)
+        assert strategy.sampler.verbose is False  # no progress bar per fold
+    X, y = _imbalanced(n=120, weight=0.8)
+    result = compare(X, y, estimator=LogisticRegression(),
+                     strategies={"tvae": TVAEOverSampler(epochs=2, verbose=False)},
+                     scoring=["balanced_accuracy"], cv=2, n_repeats=1, random_state=0,
+                     progress=False)
+    assert result.strategies == ["none", "tvae"]

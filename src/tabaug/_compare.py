@@ -1596,6 +1596,16 @@ def _summary(
             f"is both significant (Holm-adjusted p < {alpha:g}) and at least {min_effect:g}. "
             "It is safer not to resample."
         )
+        sign = 1 if greater[primary] else -1
+        largest = on_primary.loc[(sign * on_primary["diff_vs_none"]).idxmax()]
+        if sign * largest["diff_vs_none"] >= min_effect:
+            n_splits = int(fold_scores["split"].nunique())
+            sentences.append(
+                f"The largest difference, {largest['strategy']} "
+                f"({largest['diff_vs_none']:+.3f}, {_report.format_p_value(largest['p_value'])}"
+                f"), is not significant over {n_splits} splits; more repeats (n_repeats) "
+                "would give a clearer answer."
+            )
     worse = on_primary[on_primary["significant"] & ~on_primary["better"]]
     if not worse.empty:
         sentences.append(f"Significantly worse than the baseline: {described(worse)}.")
