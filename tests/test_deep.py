@@ -303,6 +303,7 @@ def test_high_cardinality_is_capped_and_warned(torch):
     assert set(X_res["shop"].iloc[n:]) <= set(X["shop"])
 
 
+@pytest.mark.filterwarnings("ignore::tabaug.exceptions.HighCardinalityWarning")
 @pytest.mark.parametrize("column", [
     np.arange(100),
     np.array([f"user-{i}" for i in range(100)], dtype=object),
@@ -380,8 +381,12 @@ def test_generated_rows_follow_their_class(cls, torch):
         "kind": np.where(y == 0, "low", "high"),
     })
     X["kind"] = X["kind"].where(rng.random(n) > 0.05, "other")
-    params = dict(epochs=40, batch_size=100, random_state=0, verbose=False)
-    sampler = cls(**params) if cls is TVAEOverSampler else cls(**params, pac=5)
+    if cls is CTGANOverSampler:
+        sizes = dict(generator_dim=(32, 32), discriminator_dim=(32, 32), embedding_dim=16, pac=5,
+                     learning_rate=1e-3)
+    else:
+        sizes = dict(compress_dims=(32,), decompress_dims=(32,), latent_dim=8)
+    sampler = cls(epochs=60, batch_size=50, random_state=0, verbose=False, **sizes)
     sampler.fit_resample(X, y)
     for label, sign in [(0, -1), (1, 1)]:
         rows = sampler.sample(300, label)
