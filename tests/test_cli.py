@@ -364,3 +364,23 @@ def test_bad_sampling_strategy_is_a_data_error(labelled_csv, tmp_path, capsys):
     args = ["resample", str(path), "--target", "label", "--method", "smote"]
     assert main([*args, "--sampling-strategy", "nope=3", "--output", str(tmp_path / "o.csv")]) == 1
     assert "not in the target" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("strategy", ["bogus", "1.5", "0", "{1: }"])
+def test_a_misspelt_sampling_strategy_is_a_usage_error(labelled_csv, tmp_path, strategy, capsys):
+    path, _ = labelled_csv
+    with pytest.raises(SystemExit) as stop:
+        main(["resample", str(path), "--target", "label", "--method", "random-over",
+              "--sampling-strategy", strategy, "--output", str(tmp_path / "o.csv")])
+    assert stop.value.code == 2
+    assert "--sampling-strategy" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("strategy", ["rare=100", '{"rare": 100}', "{'rare': 100}"])
+def test_sampling_strategy_dict_spellings(labelled_csv, tmp_path, strategy):
+    path, frame = labelled_csv
+    out = tmp_path / "o.csv"
+    assert main(["resample", str(path), "--target", "label", "--method", "random-over",
+                 "--sampling-strategy", strategy, "--output", str(out)]) in (0, None)
+    counts = pd.read_csv(out)["label"].value_counts()
+    assert counts["rare"] == 100 and counts["common"] == (frame["label"] == "common").sum()

@@ -342,3 +342,10 @@ def test_from_estimator_uses_probabilities_and_classes():
 def test_invalid_inputs(y_true, y_pred, kwargs, error):
     with pytest.raises(error):
         evaluate(y_true, y_pred, **kwargs)
+
+
+def test_missing_labels_get_a_clear_error_and_no_stray_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(InvalidTargetError, match="missing values.*Drop"):
+            evaluate(np.r_[np.zeros(109), np.nan], np.zeros(110))

@@ -406,7 +406,7 @@ def test_standalone_transform_call_and_repr():
         "Rotate(limit=10, interpolation='linear', border_mode='constant', fill=0, "
         "mask_fill=0, p=0.5)"
     )
-    assert "HorizontalFlip(p=0.5)" in repr(Compose([HorizontalFlip()], random_state=3))
+    assert "HorizontalFlip(p=0.5, mask_fill=0)" in repr(Compose([HorizontalFlip()], random_state=3))
 
 
 def test_a_custom_transform_works_in_compose():
@@ -582,3 +582,27 @@ def test_float_images_work_without_opencv():
     )["image"]
     assert out.dtype == np.float32 and out.shape == (SIZE + 4, SIZE + 4, 3)
     assert 0.0 <= out.min() and out.max() <= 1.0
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        lambda: HorizontalFlip(p=1.0, mask_fill=7),
+        lambda: VerticalFlip(p=1.0, mask_fill=7),
+        lambda: RandomCrop(6, 6, mask_fill=7),
+        lambda: RandomResizedCrop(8, 8, mask_fill=7),
+    ],
+)
+def test_geometric_transforms_without_a_border_accept_mask_fill(factory):
+    pytest.importorskip("cv2")
+    image = np.zeros((8, 8), dtype=np.uint8)
+    mask = np.ones((8, 8), dtype=np.uint8)
+    out = Compose([factory()], random_state=0)(image=image, mask=mask)
+    assert set(np.unique(out["mask"])) == {1}  # no border, so the fill label never appears
+
+
+def test_float32_images_outside_0_1_are_refused():
+    with pytest.raises(InvalidInputError, match="0..1"):
+        Compose([HorizontalFlip()])(image=np.full((8, 8, 3), 2.0, np.float32))
+    with pytest.raises(InvalidInputError, match="NaN"):
+        Compose([HorizontalFlip()])(image=np.full((8, 8, 3), np.nan, np.float32))

@@ -173,3 +173,13 @@ def test_no_warning_for_ordinary_imbalance():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         SMOTE(random_state=0).fit_resample(X, y)
+
+
+def test_integer_categorical_features_are_positions_like_imblearn():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({2: rng.normal(size=40), 0: rng.integers(0, 3, 40), 1: rng.normal(size=40)})
+    y = np.r_[np.zeros(30, int), np.ones(10, int)]
+    sampler = SMOTE(k_neighbors=3, random_state=0, categorical_features=[1])
+    X_res, _ = sampler.fit_resample(X, y)
+    np.testing.assert_array_equal(sampler.categorical_features_, [1])  # the column labelled 0
+    assert set(X_res[0].iloc[len(X):]) <= set(X[0])

@@ -622,6 +622,12 @@ def _as_1d(values: Any, name: str) -> np.ndarray:
 
 
 def _encode(true: np.ndarray, pred: np.ndarray, labels: Any) -> tuple[list[Any], Any, Any]:
+    for values, name in ((true, "y_true"), (pred, "y_pred")):
+        if values.dtype.kind in "fOc" and pd.isna(values).any():
+            raise InvalidTargetError(
+                f"{name} has missing values (NaN/None): every row needs a class label. "
+                "Drop the unlabeled rows first, e.g. mask = ~pd.isna(y_true) & ~pd.isna(y_pred)."
+            )
     if labels is None:
         try:
             kind = type_of_target(true)

@@ -90,7 +90,7 @@ class TableCodec:
         _check_missing(X, owner)
         numeric = np.empty((len(X), len(numeric_cols)), dtype=np.float64)
         for j, position in enumerate(numeric_cols):
-            numeric[:, j] = _numeric_values(X.iloc[:, position])
+            numeric[:, j] = _numeric_values(X.iloc[:, position], owner)
         codes = np.empty((len(X), len(categorical_cols)), dtype=np.int64)
         categories = []
         for j, position in enumerate(categorical_cols):
@@ -265,10 +265,12 @@ def _explicit_mask(categorical_features: Any, columns: list, owner: str) -> np.n
     mask = np.zeros(n_columns, dtype=bool)
     lookup = {name: i for i, name in enumerate(columns)}
     for item in items:
-        if item in lookup:
-            mask[lookup[item]] = True
-        elif isinstance(item, int) and -n_columns <= item < n_columns:
+        # integers are positions, as in imbalanced-learn's SMOTENC, even when a
+        # DataFrame's column labels are integers too
+        if isinstance(item, int | np.integer) and -n_columns <= item < n_columns:
             mask[item] = True
+        elif item in lookup:
+            mask[lookup[item]] = True
         else:
             raise InvalidInputError(
                 f"{owner}: categorical_features names {item!r}, which is not a column of X. "
@@ -308,7 +310,7 @@ def _check_missing(X: pd.DataFrame, owner: str) -> None:
         )
 
 
-def _numeric_values(column: pd.Series) -> np.ndarray:
+def _numeric_values(column: pd.Series, owner: str) -> np.ndarray:
     kind = column.dtype.kind
     if kind in "Mm":
         values = column.to_numpy(dtype="datetime64[ns]" if kind == "M" else "timedelta64[ns]")
@@ -316,7 +318,7 @@ def _numeric_values(column: pd.Series) -> np.ndarray:
     values = column.to_numpy(dtype=np.float64)
     if not np.isfinite(values).all():
         raise InvalidInputError(
-            _missing_message("The sampler", f"column {column.name!r} has infinite values")
+            _missing_message(owner, f"column {column.name!r} has infinite values")
         )
     return values
 

@@ -198,7 +198,7 @@ class BaseResampler(BaseSampler):
                     "near-copies of a few originals and invite overfitting. Consider a "
                     "smaller sampling_strategy, class weights, or collecting more data.",
                     ExtremeOversamplingWarning,
-                    stacklevel=3,
+                    stacklevel=4,  # _warn_extreme <- _fit_resample <- fit_resample <- user
                 )
 
     @staticmethod

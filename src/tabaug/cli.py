@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -115,36 +116,54 @@ def _run_evaluate(args: argparse.Namespace) -> None:
         report.plot(args.plot)
 
 
-def _sampling_strategy(text: str, labels: pd.Series) -> Any:
-    """Parse --sampling-strategy: a float, a named strategy, or ``label=count,...`` / JSON."""
-    from tabaug.exceptions import InvalidInputError
+def _strategy_argument(text: str) -> Any:
+    """argparse type of --sampling-strategy: a bad spelling is a usage error (exit 2).
 
+    Accepts a float in (0, 1], a named strategy, ``label=count`` pairs, or a
+    JSON or Python dict such as ``'{"yes": 500}'`` / ``"{1: 500}"``.
+    """
     if text in _NAMED_STRATEGIES:
         return text
     try:
-        return float(text)
+        ratio = float(text)
     except ValueError:
-        pass
-    by_text = {str(label): label for label in labels.unique()}
+        ratio = None
+    if ratio is not None:
+        if not 0 < ratio <= 1:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: a float is the wanted minority/majority ratio, in (0, 1]"
+            )
+        return ratio
     try:
-        pairs = (
-            json.loads(text).items()
-            if text.lstrip().startswith("{")
-            else [item.split("=", 1) for item in text.split(",")]
-        )
-        wanted = {str(key).strip(): int(value) for key, value in pairs}
-    except (ValueError, TypeError) as error:
-        raise InvalidInputError(
-            f"--sampling-strategy {text!r}: expected a float, one of "
-            f"{', '.join(_NAMED_STRATEGIES)}, or label=count pairs such as 'yes=500,no=500'"
+        if text.lstrip().startswith("{"):
+            try:
+                pairs = json.loads(text).items()
+            except ValueError:
+                pairs = ast.literal_eval(text).items()
+        else:
+            pairs = [item.split("=", 1) for item in text.split(",")]
+        return {str(key).strip(): int(value) for key, value in pairs}
+    except (ValueError, TypeError, SyntaxError, AttributeError) as error:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a float, one of {', '.join(_NAMED_STRATEGIES)}, or "
+            "label=count pairs such as 'yes=500,no=500'"
         ) from error
-    unknown = [key for key in wanted if key not in by_text]
+
+
+def _sampling_strategy(strategy: Any, labels: pd.Series) -> Any:
+    """Map the class names of a parsed --sampling-strategy dict onto the target's labels."""
+    from tabaug.exceptions import InvalidInputError
+
+    if not isinstance(strategy, dict):
+        return strategy
+    by_text = {str(label): label for label in labels.unique()}
+    unknown = [key for key in strategy if key not in by_text]
     if unknown:
         raise InvalidInputError(
             f"--sampling-strategy names classes not in the target: {', '.join(unknown)}; "
             f"the classes are {', '.join(by_text)}"
         )
-    return {by_text[key]: count for key, count in wanted.items()}
+    return {by_text[key]: count for key, count in strategy.items()}
 
 
 def _run_resample(args: argparse.Namespace) -> None:
@@ -248,6 +267,7 @@ def _add_resample(subparsers: Any) -> None:
     parser.add_argument(
         "--sampling-strategy",
         default="auto",
+        type=_strategy_argument,
         metavar="S",
         help="a float, auto/minority/not minority/not majority/all, or label=count pairs "
         "such as 'yes=500,no=500' (default: auto)",

@@ -110,6 +110,13 @@ def _check_pair(
         raise InvalidInputError(
             f"batch=False needs an (H, W) or (H, W, C) image; got shape {image.shape}"
         )
+    if image.dtype == np.float32 and image.size:
+        low, high = float(image.min()), float(image.max())
+        if not (0.0 <= low and high <= 1.0):  # also catches NaN
+            raise InvalidInputError(
+                f"float32 images must hold values in 0..1 (no NaN); found values from {low:g} "
+                f"to {high:g}. Divide by 255 if they are 0..255, or clip to 0..1."
+            )
     spatial = image.shape[:3] if batch else image.shape[:2]
     if min(spatial) == 0:
         raise InvalidInputError(f"image is empty: shape {image.shape}")

@@ -251,6 +251,9 @@ class HorizontalFlip(ImageTransform):
     ----------
     p : float, default=0.5
         Probability of flipping each image.
+    mask_fill : int, default=0
+        Accepted like every geometric transform's, but unused: a flip creates no
+        border, so no mask pixel needs a fill label.
 
     Examples
     --------
@@ -261,8 +264,9 @@ class HorizontalFlip(ImageTransform):
     array([[2, 1]], dtype=uint8)
     """
 
-    def __init__(self, p: float = 0.5) -> None:
+    def __init__(self, p: float = 0.5, mask_fill: int = 0) -> None:
         super().__init__(p)
+        self.mask_fill = _check_mask_fill(mask_fill, type(self).__name__)
 
     def apply(self, image: np.ndarray, **params: Any) -> np.ndarray:
         return F.hflip(image)
@@ -278,6 +282,9 @@ class VerticalFlip(ImageTransform):
     ----------
     p : float, default=0.5
         Probability of flipping each image.
+    mask_fill : int, default=0
+        Accepted like every geometric transform's, but unused: a flip creates no
+        border, so no mask pixel needs a fill label.
 
     Examples
     --------
@@ -288,8 +295,9 @@ class VerticalFlip(ImageTransform):
     array([2, 1], dtype=uint8)
     """
 
-    def __init__(self, p: float = 0.5) -> None:
+    def __init__(self, p: float = 0.5, mask_fill: int = 0) -> None:
         super().__init__(p)
+        self.mask_fill = _check_mask_fill(mask_fill, type(self).__name__)
 
     def apply(self, image: np.ndarray, **params: Any) -> np.ndarray:
         return F.vflip(image)
@@ -455,6 +463,9 @@ class RandomCrop(ImageTransform):
         Window size; images smaller than that are refused.
     p : float, default=1.0
         Probability of cropping each image.
+    mask_fill : int, default=0
+        Accepted like every geometric transform's, but unused: a crop inside the image creates no
+        border, so no mask pixel needs a fill label.
 
     Examples
     --------
@@ -465,8 +476,9 @@ class RandomCrop(ImageTransform):
     (32, 32, 3)
     """
 
-    def __init__(self, height: int, width: int, p: float = 1.0) -> None:
+    def __init__(self, height: int, width: int, p: float = 1.0, mask_fill: int = 0) -> None:
         super().__init__(p)
+        self.mask_fill = _check_mask_fill(mask_fill, "RandomCrop")
         self.height = _check_size(height, "RandomCrop", "height")
         self.width = _check_size(width, "RandomCrop", "width")
 
@@ -512,6 +524,9 @@ class RandomResizedCrop(ImageTransform):
         For the image; masks always use nearest-neighbour.
     p : float, default=1.0
         Probability of cropping each image.
+    mask_fill : int, default=0
+        Accepted like every geometric transform's, but unused: a window inside the image creates no
+        border, so no mask pixel needs a fill label.
 
     Examples
     --------
@@ -530,8 +545,10 @@ class RandomResizedCrop(ImageTransform):
         ratio: tuple[float, float] = (3 / 4, 4 / 3),
         interpolation: str = "linear",
         p: float = 1.0,
+        mask_fill: int = 0,
     ) -> None:
         super().__init__(p)
+        self.mask_fill = _check_mask_fill(mask_fill, "RandomResizedCrop")
         self.height = _check_size(height, "RandomResizedCrop", "height")
         self.width = _check_size(width, "RandomResizedCrop", "width")
         self.scale = scale

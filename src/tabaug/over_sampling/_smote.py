@@ -73,7 +73,9 @@ class SMOTE(BaseOverResampler):
         Which columns are categorical. 'auto' takes ``category``, ``bool``,
         ``boolean``, ``object`` and ``string`` dtypes from a DataFrame, and
         every column of an object array. Otherwise column names, positions or
-        a boolean mask.
+        a boolean mask; integers are positions (as in imbalanced-learn), also
+        when the columns are labelled by integers. Columns of text, boolean or
+        category dtype are always categorical.
 
     Attributes
     ----------
