@@ -134,7 +134,7 @@ class ComparisonResult:
     min_effect, alpha : float
         Smallest difference that counts, and the significance level.
     estimator_name : str
-        Class name of the compared estimator.
+        Class name of the compared estimator (with its steps for a Pipeline).
     classes : list
         The class labels, sorted.
     class_counts : dict
@@ -767,7 +767,7 @@ def compare(
         n_repeats=max(repeat_of) + 1,
         min_effect=min_effect,
         alpha=alpha,
-        estimator_name=type(estimator).__name__,
+        estimator_name=_describe(estimator),
         classes=[_native(label) for label in classes],
         class_counts=class_counts,
         minority=minority,
@@ -862,6 +862,17 @@ def _check_estimator(estimator: Any) -> None:
             f"estimator {type(estimator).__name__} cannot be cloned (no get_params): "
             "compare refits a fresh copy on every fold. Use a scikit-learn compatible estimator."
         )
+
+
+def _describe(estimator: Any) -> str:
+    """``LogisticRegression``, or ``Pipeline(ColumnTransformer, LogisticRegression)``."""
+    steps = getattr(estimator, "steps", None)
+    if isinstance(steps, list):
+        inner = ", ".join(
+            step if isinstance(step, str) else type(step).__name__ for _, step in steps
+        )
+        return f"{type(estimator).__name__}({inner})"
+    return type(estimator).__name__
 
 
 def _native(label: Any) -> Any:
@@ -1399,7 +1410,7 @@ def _make_splits(
                 splits.append((train, test))
                 repeat_of.append(index // k)
                 fold_of.append(index % k)
-            text = f"{k}-fold stratified cross-validation x {n_repeats} repeats"
+            text = f"{k}-fold stratified cross-validation x {_repeats(n_repeats)}"
         else:
             seeds = np.random.RandomState(seed).randint(np.iinfo(np.int32).max, size=n_repeats)
             for repeat in range(n_repeats):
@@ -1410,7 +1421,7 @@ def _make_splits(
                     splits.append((train, test))
                     repeat_of.append(repeat)
                     fold_of.append(fold)
-            text = f"{k}-fold stratified group cross-validation x {n_repeats} repeats"
+            text = f"{k}-fold stratified group cross-validation x {_repeats(n_repeats)}"
     else:
         if hasattr(cv, "split"):
             splits = [(np.asarray(a), np.asarray(b)) for a, b in cv.split(X, y, groups)]
@@ -1442,6 +1453,10 @@ def _make_splits(
                 "cross-validation splits must be disjoint."
             )
     return splits, k, repeat_of, fold_of, text
+
+
+def _repeats(n: int) -> str:
+    return f"{n} repeat" if n == 1 else f"{n} repeats"
 
 
 def _take(X: Any, rows: np.ndarray) -> Any:
