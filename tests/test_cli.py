@@ -203,7 +203,7 @@ def test_usage_error_exit_2_in_a_subprocess():
     assert "--target" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["demo", "audit", "evaluate", "resample"])
+@pytest.mark.parametrize("command", ["demo", "audit", "evaluate", "resample", "compare"])
 def test_help_everywhere(command, capsys):
     with pytest.raises(SystemExit) as stop:
         main([command, "--help"])
@@ -384,3 +384,20 @@ def test_sampling_strategy_dict_spellings(labelled_csv, tmp_path, strategy):
                  "--sampling-strategy", strategy, "--output", str(out)]) in (0, None)
     counts = pd.read_csv(out)["label"].value_counts()
     assert counts["rare"] == 100 and counts["common"] == (frame["label"] == "common").sum()
+
+
+def test_compare_runs_end_to_end_in_a_subprocess(labelled_csv):
+    path, _ = labelled_csv
+    result = run("compare", path, "--target", "label", "--strategies", "none,random-over",
+                 "--folds", "3", "--repeats", "1", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert {"none", "random_over"} <= {row["strategy"] for row in payload["results"]}
+
+
+def test_compare_refuses_unknown_strategies_as_a_usage_error(labelled_csv, capsys):
+    path, _ = labelled_csv
+    with pytest.raises(SystemExit) as stop:
+        main(["compare", str(path), "--target", "label", "--strategies", "none,magic"])
+    assert stop.value.code == 2
+    assert "magic" in capsys.readouterr().err
