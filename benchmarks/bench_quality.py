@@ -23,7 +23,9 @@
    splits and seeds; the bench checks that the ``none`` scores of both calls
    are identical, which proves the folds are paired.
 
-Writes ``benchmarks/RESULTS_quality.md`` (``--output`` to change). Run::
+Writes its section of ``benchmarks/RESULTS.md``, between the
+``<!-- quality:start`` and ``<!-- quality:end -->`` markers (``--output`` to
+write elsewhere). Run::
 
     python benchmarks/bench_quality.py                       # 5 folds x 3 repeats
     python benchmarks/bench_quality.py --repeats 1 --datasets glass penguins
@@ -142,6 +144,22 @@ def equivalence_row(name, model, X, y, main, kwargs, margin):
     ), p < 0.05
 
 
+START = "<!-- quality:start (written by benchmarks/bench_quality.py) -->"
+END = "<!-- quality:end -->"
+
+
+def write_section(path: Path, text: str) -> None:
+    """Put ``text`` (headings one level down) between the markers of ``path``."""
+    section = "\n".join("#" + line if line.startswith("#") else line for line in text.splitlines())
+    block = f"{START}\n{section}\n{END}"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END in old:
+        new = old[: old.index(START)] + block + old[old.index(END) + len(END):]
+    else:
+        new = old + ("\n\n" if old else "") + block + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=datasets.list_datasets())
@@ -151,7 +169,7 @@ def main() -> None:
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--n-jobs", type=int, default=None)
     parser.add_argument("--margin", type=float, default=0.01)
-    parser.add_argument("--output", type=Path, default=ROOT / "RESULTS_quality.md")
+    parser.add_argument("--output", type=Path, default=ROOT / "RESULTS.md")
     args = parser.parse_args()
 
     command = "python benchmarks/bench_quality.py " + " ".join(sys.argv[1:])
@@ -268,7 +286,7 @@ def main() -> None:
         "## Per dataset and model",
         "",
     ]
-    args.output.write_text("\n".join(header + sections), encoding="utf-8")
+    write_section(args.output, "\n".join(header + sections))
     print(f"wrote {args.output} in {total / 60:.1f} min")
 
 
