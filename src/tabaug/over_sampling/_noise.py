@@ -9,10 +9,12 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from tabaug._docstrings import fill_doc
 from tabaug._table import TableCodec, append_rows
 from tabaug.base import BaseOverResampler
 
 
+@fill_doc
 class GaussianNoiseOverSampler(BaseOverResampler):
     """Oversample by copying random rows of a class and adding Gaussian noise.
 
@@ -23,12 +25,7 @@ class GaussianNoiseOverSampler(BaseOverResampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        What to resample, with imbalanced-learn's meanings: a float is the
-        wanted minority/majority ratio after resampling (binary only); 'auto'
-        (= 'not majority'), 'minority', 'not minority', 'not majority' and 'all'
-        grow the named classes to the majority's size; a dict maps a class to
-        its wanted row count; a callable takes ``y`` and returns such a dict.
+    {over_sampling_strategy}
     noise_scale : float, default=0.1
         Noise standard deviation as a fraction of the within-class standard
         deviation of each numeric column. 0 gives plain random oversampling.
@@ -38,8 +35,7 @@ class GaussianNoiseOverSampler(BaseOverResampler):
     categorical_features : 'auto', array-like of str, int or bool, default='auto'
         Which columns are categorical (copied, never jittered); see
         :class:`SMOTE`.
-    random_state : int, RandomState instance or None, default=None
-        Seed for the draws; an int gives the same output on every run.
+    {random_state}
 
     Attributes
     ----------
@@ -47,10 +43,7 @@ class GaussianNoiseOverSampler(BaseOverResampler):
         Number of rows added to each class.
     categorical_features_ : ndarray of int
         Positions of the columns treated as categorical.
-    n_features_in_ : int
-        Number of columns seen in ``fit_resample``.
-    feature_names_in_ : ndarray of str
-        Column names, when ``X`` was a DataFrame with string column names.
+    {fitted_features}
 
     See Also
     --------

@@ -7,10 +7,12 @@ from typing import Any
 import numpy as np
 from sklearn.utils import check_random_state
 
+from tabaug._docstrings import fill_doc
 from tabaug._indexing import take_rows
 from tabaug.base import BaseOverResampler
 
 
+@fill_doc
 class RandomOverSampler(BaseOverResampler):
     """Oversample by drawing rows of each targeted class with replacement.
 
@@ -18,14 +20,8 @@ class RandomOverSampler(BaseOverResampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        What to resample, with imbalanced-learn's meanings: a float is the
-        wanted minority/majority ratio after resampling (binary only); 'auto'
-        (= 'not majority'), 'minority', 'not minority', 'not majority' and 'all'
-        grow the named classes to the majority's size; a dict maps a class to
-        its wanted row count; a callable takes ``y`` and returns such a dict.
-    random_state : int, RandomState instance or None, default=None
-        Seed for the draws; an int gives the same output on every run.
+    {over_sampling_strategy}
+    {random_state}
 
     Attributes
     ----------
@@ -34,10 +30,7 @@ class RandomOverSampler(BaseOverResampler):
     sample_indices_ : ndarray of shape (n_samples_resampled,)
         For each output row, the index of the input row it copies: the
         originals ``0..n-1`` first, then the drawn copies.
-    n_features_in_ : int
-        Number of columns seen in ``fit_resample``.
-    feature_names_in_ : ndarray of str
-        Column names, when ``X`` was a DataFrame with string column names.
+    {fitted_features}
 
     See Also
     --------

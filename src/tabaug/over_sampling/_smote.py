@@ -33,6 +33,7 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from tabaug._docstrings import fill_doc
 from tabaug._table import TableCodec, append_rows
 from tabaug.base import BaseOverResampler, label_text
 from tabaug.exceptions import InsufficientSamplesError, InvalidInputError
@@ -43,6 +44,7 @@ _BLOCK = 8192
 _DENSE_ONE_HOT_LIMIT = 256
 
 
+@fill_doc
 class SMOTE(BaseOverResampler):
     """Synthetic Minority Over-sampling TEchnique for numeric and mixed tables.
 
@@ -57,14 +59,8 @@ class SMOTE(BaseOverResampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        What to resample, with imbalanced-learn's meanings: a float is the
-        wanted minority/majority ratio after resampling (binary only); 'auto'
-        (= 'not majority'), 'minority', 'not minority', 'not majority' and 'all'
-        grow the named classes to the majority's size; a dict maps a class to
-        its wanted row count; a callable takes ``y`` and returns such a dict.
-    random_state : int, RandomState instance or None, default=None
-        Seed for the draws; an int gives the same output on every run.
+    {over_sampling_strategy}
+    {random_state}
     k_neighbors : int or NearestNeighbors-like object, default=5
         Number of nearest neighbours within the class, or an object with
         ``kneighbors`` (such as ``sklearn.neighbors.NearestNeighbors``) whose
@@ -85,10 +81,7 @@ class SMOTE(BaseOverResampler):
         The nearest-neighbours estimator (cloned per class).
     categorical_features_ : ndarray of int
         Positions of the columns treated as categorical.
-    n_features_in_ : int
-        Number of columns seen in ``fit_resample``.
-    feature_names_in_ : ndarray of str
-        Column names, when ``X`` was a DataFrame with string column names.
+    {fitted_features}
 
     See Also
     --------

@@ -7,10 +7,12 @@ from typing import Any
 import numpy as np
 from sklearn.utils import check_random_state
 
+from tabaug._docstrings import fill_doc
 from tabaug._indexing import take_rows
 from tabaug.base import BaseUnderResampler
 
 
+@fill_doc
 class RandomUnderSampler(BaseUnderResampler):
     """Undersample by keeping a random subset of each targeted class.
 
@@ -20,15 +22,8 @@ class RandomUnderSampler(BaseUnderResampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        What to resample, with imbalanced-learn's meanings: a float is the
-        wanted minority/majority ratio after resampling (binary only); 'auto'
-        (= 'not minority'), 'majority', 'not minority', 'not majority' and
-        'all' shrink the named classes to the minority's size; a dict maps a
-        class to the number of rows to keep; a callable takes ``y`` and returns
-        such a dict.
-    random_state : int, RandomState instance or None, default=None
-        Seed for the draws; an int gives the same output on every run.
+    {under_sampling_strategy}
+    {random_state}
     replacement : bool, default=False
         Draw the kept rows with replacement (a bootstrap) instead of a subset.
 
@@ -38,10 +33,7 @@ class RandomUnderSampler(BaseUnderResampler):
         Number of rows kept in each targeted class.
     sample_indices_ : ndarray of shape (n_samples_resampled,)
         Indices of the kept input rows, in output order.
-    n_features_in_ : int
-        Number of columns seen in ``fit_resample``.
-    feature_names_in_ : ndarray of str
-        Column names, when ``X`` was a DataFrame with string column names.
+    {fitted_features}
 
     Examples
     --------
