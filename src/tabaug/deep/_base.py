@@ -316,7 +316,8 @@ class _DeepOverSampler(BaseOverResampler):
 
     # ----- pickling -------------------------------------------------------------
     def __getstate__(self) -> dict:
-        state = super().__getstate__()
+        # A copy: BaseEstimator.__getstate__ may return the instance's own __dict__.
+        state = dict(super().__getstate__())
         modules = state.pop("_modules", None)
         if modules is not None:
             state["_module_states"] = {
@@ -339,3 +340,8 @@ class _DeepOverSampler(BaseOverResampler):
         for name, module in self._modules.items():
             module.load_state_dict(module_states[name])
             module.eval()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # text columns are categorical columns
+        return tags

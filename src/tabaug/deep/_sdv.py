@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from tabaug._table import append_rows
-from tabaug.base import BaseOverResampler
+from tabaug.base import BaseOverResampler, label_text
 from tabaug.deep._base import _plain
 from tabaug.exceptions import GenerationError, InvalidInputError
 
@@ -328,10 +328,11 @@ class SDVOverSampler(BaseOverResampler):
         if produced < n_rows:
             raise GenerationError(
                 f"SDV's {_SYNTHESIZERS[self.synthesizer]} produced {produced} of the {n_rows} "
-                f"rows asked for class {label!r} ({calls} calls to sample_from_conditions with "
-                f"max_tries={self.max_tries}). SDV draws unconditional rows and keeps those of "
-                "the class, which fails when the model rarely generates it. Raise max_tries, "
-                "train longer, or use tabaug.CTGANOverSampler (or TVAEOverSampler), which are "
-                "conditioned on the class by construction and always deliver the rows."
+                f"rows asked for class {label_text(label)} ({calls} calls to "
+                f"sample_from_conditions with max_tries={self.max_tries}). SDV draws "
+                "unconditional rows and keeps those of the class, which fails when the model "
+                "rarely generates it. Raise max_tries, train longer, or use "
+                "tabaug.CTGANOverSampler (or TVAEOverSampler), which are conditioned on the "
+                "class by construction and always deliver the rows."
             )
         return pd.concat(parts, ignore_index=True).iloc[:n_rows]
