@@ -11,7 +11,6 @@ before splitting).
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -39,7 +38,7 @@ TOTAL = "total"
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class BalanceAudit:
+class BalanceAudit(_report.Report):
     """How classes are spread across the splits of a dataset.
 
     Build it with :func:`audit`.
@@ -101,6 +100,8 @@ class BalanceAudit:
     [99, 11]
     """
 
+    _html_title = "tabaug class balance audit"
+
     target: str | None
     splits: list[str]
     labels: list[Any]
@@ -154,21 +155,6 @@ class BalanceAudit:
             "warnings": list(self.warnings),
         }
         return _report.jsonable(result)
-
-    def to_json(self, path: Any = None, *, indent: int = 2) -> str:
-        """:meth:`to_dict` as a JSON string, also written to ``path`` if given.
-
-        Examples
-        --------
-        >>> from tabaug import audit
-        >>> '"imbalance_ratio"' in audit([0, 0, 0, 1]).to_json()
-        True
-        """
-        text = json.dumps(self.to_dict(), indent=indent)
-        if path is not None:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-        return text
 
     def to_frame(self) -> pd.DataFrame:
         """Counts and shares per class, columns ``(split, "count" | "share")``.
@@ -276,27 +262,6 @@ class BalanceAudit:
             png = _report.figure_to_png(self.plot())
             parts.append(_report.png_img_tag(png, "class shares per split"))
         return "".join(parts)
-
-    def _repr_html_(self) -> str:
-        return _report.html_fragment(self._html_body(with_plot=False))
-
-    def to_html(self, path: Any = None) -> str:
-        """A self-contained HTML page: the table always, the bar chart as an
-        embedded PNG when matplotlib is installed, no network assets. Also
-        written to ``path`` if given.
-
-        Examples
-        --------
-        >>> from tabaug import audit
-        >>> page = audit([0, 0, 0, 1]).to_html()
-        >>> page.startswith("<!DOCTYPE html>") and "<table" in page
-        True
-        """
-        page = _report.html_page("tabaug class balance audit", self._html_body(with_plot=True))
-        if path is not None:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(page)
-        return page
 
     def plot(self, path: Any = None) -> Any:
         """Bar chart of class shares, one group of bars per class, one bar per split.

@@ -13,7 +13,6 @@ command line offers, with categorical preprocessing inside the model.
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
 import math
 import time
@@ -96,7 +95,7 @@ class _Strategy:
 
 
 @dataclass(repr=False)
-class ComparisonResult:
+class ComparisonResult(_report.Report):
     """What :func:`compare` found: fold scores, paired tests and a summary.
 
     Attributes
@@ -156,6 +155,8 @@ class ComparisonResult:
     >>> sorted(result.to_frame().columns)
     ['diff_vs_none', 'mean', 'p_value', 'score', 'significant', 'std', 'strategy']
     """
+
+    _html_title = "tabaug comparison"
 
     fold_scores: pd.DataFrame
     tests: pd.DataFrame
@@ -291,37 +292,6 @@ class ComparisonResult:
             }
         )
 
-    def to_json(self, path: Any = None, *, indent: int = 2) -> str:
-        """:meth:`to_dict` as a JSON string, also written to ``path`` if given.
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            File to write.
-        indent : int, default=2
-            JSON indentation.
-
-        Returns
-        -------
-        str
-
-        Examples
-        --------
-        >>> from sklearn.datasets import make_classification
-        >>> from sklearn.linear_model import LogisticRegression
-        >>> from tabaug import compare
-        >>> X, y = make_classification(n_samples=120, weights=[0.8], random_state=0)
-        >>> text = compare(X, y, estimator=LogisticRegression(), strategies=["none"],
-        ...                cv=3, n_repeats=1, random_state=0, progress=False).to_json()
-        >>> '"primary": "balanced_accuracy"' in text
-        True
-        """
-        text = json.dumps(self.to_dict(), indent=indent)
-        if path is not None:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-        return text
-
     def _mean_std(self, strategy: str, score: str) -> tuple[float, float]:
         values = self.fold_scores.loc[self.fold_scores["strategy"] == strategy, score]
         std = float(values.std(ddof=1)) if len(values) > 1 else 0.0
@@ -409,38 +379,6 @@ class ComparisonResult:
             png = _report.figure_to_png(self.plot())
             parts.append(_report.png_img_tag(png, "score distributions per strategy"))
         return "".join(parts)
-
-    def _repr_html_(self) -> str:
-        return _report.html_fragment(self._html_body(with_plot=False))
-
-    def to_html(self, path: Any = None) -> str:
-        """A self-contained HTML page (tables, summary and, with matplotlib, the plot).
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            File to write.
-
-        Returns
-        -------
-        str
-
-        Examples
-        --------
-        >>> from sklearn.datasets import make_classification
-        >>> from sklearn.linear_model import LogisticRegression
-        >>> from tabaug import compare
-        >>> X, y = make_classification(n_samples=120, weights=[0.8], random_state=0)
-        >>> page = compare(X, y, estimator=LogisticRegression(), strategies=["none"],
-        ...                cv=3, n_repeats=1, random_state=0, progress=False).to_html()
-        >>> page.startswith("<!DOCTYPE html>")
-        True
-        """
-        page = _report.html_page("tabaug comparison", self._html_body(with_plot=True))
-        if path is not None:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(page)
-        return page
 
     def plot(self, path: Any = None, *, scores: list[str] | None = None) -> Any:
         """Score distributions per strategy: one panel per score, a box per strategy.

@@ -9,7 +9,6 @@ explained, never silently replaced by 0.0 or 1.0.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +53,7 @@ _METRIC_NAMES = {
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class EvaluationReport:
+class EvaluationReport(_report.Report):
     """A classifier's evaluation next to the majority-class baseline.
 
     Build it with :func:`evaluate`, :meth:`from_predictions` or
@@ -110,6 +109,8 @@ class EvaluationReport:
     >>> report.is_paradox, round(report.accuracy, 2), report.per_class[1]["precision"]
     (True, 0.91, None)
     """
+
+    _html_title = "tabaug evaluation"
 
     accuracy: float
     balanced_accuracy: float | None
@@ -255,21 +256,6 @@ class EvaluationReport:
         )
         return _report.jsonable(result)
 
-    def to_json(self, path: Any = None, *, indent: int = 2) -> str:
-        """:meth:`to_dict` as a JSON string, also written to ``path`` if given.
-
-        Examples
-        --------
-        >>> from tabaug import evaluate
-        >>> '"is_paradox": true' in evaluate([0, 0, 0, 1], [0, 0, 0, 0]).to_json()
-        True
-        """
-        text = json.dumps(self.to_dict(), indent=indent)
-        if path is not None:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-        return text
-
     def to_frame(self) -> pd.DataFrame:
         """Per-class metrics as a DataFrame, one row per class (NaN where undefined).
 
@@ -373,26 +359,6 @@ class EvaluationReport:
             png = _report.figure_to_png(self.plot())
             parts.append(_report.png_img_tag(png, "confusion matrix and per-class metrics"))
         return "".join(parts)
-
-    def _repr_html_(self) -> str:
-        return _report.html_fragment(self._html_body(with_plot=False))
-
-    def to_html(self, path: Any = None) -> str:
-        """A self-contained HTML page (tables, plus the figure as an embedded PNG
-        when matplotlib is installed); also written to ``path`` if given.
-
-        Examples
-        --------
-        >>> from tabaug import evaluate
-        >>> page = evaluate([0, 0, 1, 1], [0, 0, 1, 0]).to_html()
-        >>> page.startswith("<!DOCTYPE html>") and "<table" in page
-        True
-        """
-        page = _report.html_page("tabaug evaluation", self._html_body(with_plot=True))
-        if path is not None:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(page)
-        return page
 
     def plot(self, path: Any = None) -> Any:
         """Confusion matrix and per-class precision / recall / F1 bars.

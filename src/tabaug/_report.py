@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -156,3 +157,81 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
     return str(value)
+
+
+class Report:
+    """What every tabaug report shares: JSON and HTML output built on two hooks.
+
+    A report class defines ``to_dict()`` (JSON-ready), ``_html_title`` and
+    ``_html_body(with_plot)``; this mixin turns them into :meth:`to_json`,
+    :meth:`to_html` (a self-contained page, the figure embedded as a PNG when
+    matplotlib is installed) and ``_repr_html_`` (for notebooks).
+    """
+
+    _html_title = "tabaug report"
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _html_body(self, with_plot: bool) -> str:
+        raise NotImplementedError
+
+    def to_json(self, path: Any = None, *, indent: int = 2) -> str:
+        """:meth:`to_dict` as a JSON string, also written to ``path`` if given.
+
+        Parameters
+        ----------
+        path : str or path-like, optional
+            File to write.
+        indent : int, default=2
+            JSON indentation.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> from tabaug import evaluate
+        >>> '"is_paradox": true' in evaluate([0, 0, 0, 1], [0, 0, 0, 0]).to_json()
+        True
+        """
+        text = json.dumps(self.to_dict(), indent=indent)
+        if path is not None:
+            _write(path, text + "\n")
+        return text
+
+    def _repr_html_(self) -> str:
+        return html_fragment(self._html_body(with_plot=False))
+
+    def to_html(self, path: Any = None) -> str:
+        """A self-contained HTML page, also written to ``path`` if given.
+
+        Tables always; the figure as an embedded PNG when matplotlib is
+        installed; no network assets.
+
+        Parameters
+        ----------
+        path : str or path-like, optional
+            File to write.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> from tabaug import audit
+        >>> page = audit([0, 0, 0, 1]).to_html()
+        >>> page.startswith("<!DOCTYPE html>") and "<table" in page
+        True
+        """
+        page = html_page(self._html_title, self._html_body(with_plot=True))
+        if path is not None:
+            _write(path, page)
+        return page
+
+
+def _write(path: Any, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
