@@ -209,6 +209,17 @@ def test_numpy_input_keeps_its_dtype(cls, torch):
     assert X_res.dtype == object and set(np.unique(X_res)) == {"a", "b"}
 
 
+def test_explicit_categorical_features_are_never_interpolated(torch):
+    rng = np.random.default_rng(0)
+    codes = rng.choice([3, 7, 11], size=150)
+    X = np.column_stack([rng.normal(size=150), codes.astype(float)])
+    y = np.array([0] * 120 + [1] * 30)
+    sampler = tiny(TVAEOverSampler, categorical_features=[1])
+    X_res, _ = sampler.fit_resample(X, y)
+    assert sampler.categorical_features_.tolist() == [1]
+    assert set(X_res[150:, 1]) <= {3.0, 7.0, 11.0}
+
+
 @pytest.mark.parametrize("cls", SAMPLERS, ids=lambda c: c.__name__)
 def test_same_seed_same_rows_other_seed_other_rows(cls, torch):
     X = mixed_frame(200)

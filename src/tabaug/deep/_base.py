@@ -209,7 +209,7 @@ class _DeepOverSampler(BaseOverResampler):
                 "batch_size": self._batch_size(arch),
                 "arch": arch,
             }
-            self.loss_history_ = self._train(torch, _nets, state, n_rows=data.shape[0])
+            self.loss_history_ = self._train(_nets, state, n_rows=data.shape[0])
         for module in self._modules.values():
             module.eval()
         logger.info("%s trained %d epochs in %.1f s", owner, self.epochs,
@@ -230,7 +230,7 @@ class _DeepOverSampler(BaseOverResampler):
         new_rows = self._codec.decode(np.concatenate(numeric_parts), np.concatenate(code_parts))
         return append_rows(X, new_rows), np.concatenate([y, *label_parts])
 
-    def _train(self, torch: Any, nets: Any, state: dict, n_rows: int) -> pd.DataFrame:
+    def _train(self, nets: Any, state: dict, n_rows: int) -> pd.DataFrame:
         owner = type(self).__name__
         steps = max(1, n_rows // state["batch_size"])
         bar = _progress_bar(owner, int(self.epochs), bool(self.verbose))
