@@ -8,6 +8,7 @@ from typing import Any
 
 from sklearn.utils._param_validation import Interval
 
+from tabaug._docstrings import fill_doc
 from tabaug.deep._base import _check_dims, _DeepOverSampler
 
 # Adam settings of CTGAN (Xu et al. 2019) and WGAN-GP (Gulrajani et al. 2017).
@@ -15,6 +16,7 @@ _BETAS = (0.5, 0.9)
 _WEIGHT_DECAY = 1e-6
 
 
+@fill_doc
 class CTGANOverSampler(_DeepOverSampler):
     """Oversample with a class-conditional tabular GAN (CTGAN with the label as condition).
 
@@ -29,12 +31,7 @@ class CTGANOverSampler(_DeepOverSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default='auto'
-        What to resample, with imbalanced-learn's meanings: a float is the
-        wanted minority/majority ratio after resampling (binary only); 'auto'
-        (= 'not majority'), 'minority', 'not minority', 'not majority' and 'all'
-        grow the named classes to the majority's size; a dict maps a class to
-        its wanted row count; a callable takes ``y`` and returns such a dict.
+    {over_sampling_strategy}
     epochs : int, default=300
         Passes over the data. One epoch is ``n_rows // batch_size`` steps (at
         least one), as in CTGAN.
@@ -87,10 +84,7 @@ class CTGANOverSampler(_DeepOverSampler):
         The class labels, in the order of the condition vector.
     categorical_features_ : ndarray of int
         Positions of the columns treated as categorical.
-    n_features_in_ : int
-        Number of columns seen in ``fit_resample``.
-    feature_names_in_ : ndarray of str
-        Column names, when ``X`` was a DataFrame with string column names.
+    {fitted_features}
 
     See Also
     --------

@@ -15,6 +15,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from tabaug._docstrings import fill_doc
 from tabaug._table import append_rows
 from tabaug.base import BaseOverResampler, label_text
 from tabaug.deep._base import _plain
@@ -99,6 +100,7 @@ def _seeded_globals(seed: int | None):
         np.random.set_state(state)  # noqa: NPY002
 
 
+@fill_doc
 class SDVOverSampler(BaseOverResampler):
     """Oversample with an SDV single-table synthesizer and per-class conditional sampling.
 
@@ -123,12 +125,7 @@ class SDVOverSampler(BaseOverResampler):
         ``CTGANSynthesizer``, ``TVAESynthesizer`` or ``CopulaGANSynthesizer``.
     synthesizer_kwargs : dict or None, default=None
         Keyword arguments for the synthesizer (e.g. ``{"epochs": 50}``).
-    sampling_strategy : float, str, dict or callable, default='auto'
-        What to resample, with imbalanced-learn's meanings: a float is the
-        wanted minority/majority ratio after resampling (binary only); 'auto'
-        (= 'not majority'), 'minority', 'not minority', 'not majority' and 'all'
-        grow the named classes to the majority's size; a dict maps a class to
-        its wanted row count; a callable takes ``y`` and returns such a dict.
+    {over_sampling_strategy}
     random_state : int, RandomState instance or None, default=None
         Seed for SDV's fitting (through NumPy's and torch's global generators,
         restored afterwards) and sampling.
@@ -151,10 +148,7 @@ class SDVOverSampler(BaseOverResampler):
         Name of the label column in the synthesizer's table.
     classes_ : ndarray
         The class labels.
-    n_features_in_ : int
-        Number of columns seen in ``fit_resample``.
-    feature_names_in_ : ndarray of str
-        Column names, when ``X`` was a DataFrame with string column names.
+    {fitted_features}
 
     See Also
     --------
