@@ -279,6 +279,11 @@ def _check_target(y: Any) -> tuple[np.ndarray, bool]:
             "y contains missing values (NaN/None): every row needs a class label. "
             "Drop the unlabeled rows first, e.g. df.dropna(subset=[target])."
         )
+    if y_values.dtype.kind == "f" and np.isinf(y_values).any():
+        raise InvalidTargetError(
+            "Input y contains infinity: class labels must be finite. "
+            "Drop or relabel those rows first."
+        )
     if y_values.size == 0:
         return y_values.reshape(-1), False
     target_type = type_of_target(y_values, input_name="y")
