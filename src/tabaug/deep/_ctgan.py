@@ -50,33 +50,11 @@ class CTGANOverSampler(_DeepOverSampler):
         collapse.
     discriminator_steps : int, default=1
         Critic updates per generator update.
-    max_modes : int, default=10
-        Largest number of Gaussian-mixture modes per numeric column.
-    max_categories : int, default=50
-        Largest number of categories modelled one by one in a categorical
-        column; the rarest share one slot and are drawn from their observed
-        frequencies within the class (a :class:`~tabaug.exceptions.HighCardinalityWarning`
-        says so).
-    categorical_features : 'auto', array-like of str, int or bool, default='auto'
-        Which columns are categorical. 'auto' takes category, object, string
-        and boolean columns of a DataFrame (and every column of a string or
-        object array).
-    device : str, default='cpu'
-        Where to train: 'cpu', 'cuda' or 'cuda:N'. Asking for CUDA where it is
-        not available raises an error.
-    verbose : bool, default=True
-        Show a progress bar with the epoch and the losses. False prints nothing.
-    random_state : int, RandomState instance or None, default=None
-        Seed for every draw; an int gives identical rows run to run on the same
-        machine (CPU).
+    {deep_parameters}
 
     Attributes
     ----------
-    sampling_strategy_ : dict
-        Number of rows added to each class.
-    n_generated_ : dict
-        Rows generated for each class in ``fit_resample`` (equal to
-        ``sampling_strategy_``: the model always delivers).
+    {deep_attributes}
     loss_history_ : DataFrame
         One row per epoch: ``epoch``, ``generator_loss``, ``discriminator_loss``
         (means over the epoch's steps).

@@ -218,16 +218,21 @@ def ctgan_generate(modules: dict, spans: Spans, n_rows: int, class_index: int,
     return torch.cat(alphas), torch.cat(choices)
 
 
+def _relu_stack(n_in: int, dims: tuple) -> tuple[nn.Sequential, int]:
+    """Linear + ReLU layers of the given widths, and the width of the last one."""
+    layers, width = [], n_in
+    for dim in dims:
+        layers += [nn.Linear(width, dim), nn.ReLU()]
+        width = dim
+    return nn.Sequential(*layers), width
+
+
 class Encoder(nn.Module):
     """TVAE's encoder, conditioned on the class one-hot (Sohn et al. 2015)."""
 
     def __init__(self, n_in: int, dims: tuple, latent_dim: int) -> None:
         super().__init__()
-        layers, width = [], n_in
-        for dim in dims:
-            layers += [nn.Linear(width, dim), nn.ReLU()]
-            width = dim
-        self.net = nn.Sequential(*layers)
+        self.net, width = _relu_stack(n_in, dims)
         self.mean = nn.Linear(width, latent_dim)
         self.log_variance = nn.Linear(width, latent_dim)
 
@@ -241,12 +246,8 @@ class Decoder(nn.Module):
 
     def __init__(self, n_in: int, dims: tuple, layout: _Layout) -> None:
         super().__init__()
-        layers, width = [], n_in
-        for dim in dims:
-            layers += [nn.Linear(width, dim), nn.ReLU()]
-            width = dim
-        layers.append(nn.Linear(width, layout.width))
-        self.net = nn.Sequential(*layers)
+        hidden, width = _relu_stack(n_in, dims)
+        self.net = nn.Sequential(*hidden, nn.Linear(width, layout.width))
         self.sigma = nn.Parameter(torch.full((layout.n_alpha,), 0.1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
