@@ -4,9 +4,11 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from imblearn.utils import check_sampling_strategy
+from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 
 from tabaug import SMOTE, GaussianNoiseOverSampler, RandomOverSampler, RandomUnderSampler
@@ -90,3 +92,35 @@ def test_smote_rows_lie_on_a_segment_to_a_neighbour(seed, k, n_minority):
         t = np.clip(((row - starts) * direction).sum(1) / (direction ** 2).sum(1), 0, 1)
         distance = np.linalg.norm(starts + t[:, None] * direction - row, axis=1)
         assert distance.min() < 1e-9
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tables(), seed=st.integers(0, 1000),
+       strategy=st.sampled_from(["auto", "all", "not majority", "minority"]),
+       model=st.sampled_from(["ctgan", "tvae"]))
+def test_deep_oversampler_invariants(data, seed, strategy, model):
+    pytest.importorskip("torch")
+    from tabaug import CTGANOverSampler, TVAEOverSampler
+
+    X, y = data
+    if model == "ctgan":
+        sampler = CTGANOverSampler(epochs=1, batch_size=32, generator_dim=(8,),
+                                   discriminator_dim=(8,), embedding_dim=4, pac=2)
+    else:
+        sampler = TVAEOverSampler(epochs=1, batch_size=32, compress_dims=(8,),
+                                  decompress_dims=(8,), latent_dim=4)
+    sampler.set_params(sampling_strategy=strategy, random_state=seed, verbose=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TabaugWarning)
+        X_res, y_res = sampler.fit_resample(X, y)
+        X_again, _ = clone(sampler).fit_resample(X, y)
+    target = check_sampling_strategy(strategy, y, "over-sampling")
+    for label in np.unique(y):                                       # exactly the rows asked for
+        assert (y_res == label).sum() == (y == label).sum() + target.get(label, 0)
+    pd.testing.assert_frame_equal(X_res.iloc[: len(X)], X)           # originals first
+    pd.testing.assert_frame_equal(X_res, X_again)                    # same seed, same rows
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    assert not X_res.isna().any().any()
+    assert set(X_res["c"].astype(str)) <= set(X["c"].astype(str))
+    assert X_res["i"].between(X["i"].min(), X["i"].max()).all()
