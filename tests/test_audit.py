@@ -354,3 +354,10 @@ def test_csv_pieces_respect_quoted_newlines(tmp_path, monkeypatch, piece_bytes, 
 def test_unused_categories_are_not_classes():
     y = pd.Series(pd.Categorical(["a", "a", "b"], categories=["a", "b", "never"]))
     assert audit(y).labels == ["a", "b"]
+
+
+def test_a_continuous_target_is_refused_with_a_fix():
+    rng = np.random.default_rng(0)
+    with pytest.raises(InvalidTargetError, match="continuous.*bin"):
+        audit(rng.random(50))
+    assert audit(np.r_[np.zeros(5), np.ones(3)]).to_dict()  # whole-number floats are classes

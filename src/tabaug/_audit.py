@@ -482,6 +482,19 @@ def _from_memory(
 
 
 def _as_series(values: Any, name: Any) -> pd.Series:
+    series = _to_series(values, name)
+    if pd.api.types.is_float_dtype(series):
+        present = series.dropna().to_numpy(dtype=np.float64)
+        if present.size and not np.array_equal(present, np.round(present)):
+            raise InvalidTargetError(
+                f"{name}: the target looks continuous (float values that are not whole "
+                "numbers), but an audit counts classes. Pass the class column, or bin a "
+                "numeric target first (e.g. pandas.cut)."
+            )
+    return series
+
+
+def _to_series(values: Any, name: Any) -> pd.Series:
     if isinstance(values, pd.DataFrame):
         if values.shape[1] != 1:
             raise InvalidInputError(
