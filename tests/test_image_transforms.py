@@ -606,3 +606,11 @@ def test_float32_images_outside_0_1_are_refused():
         Compose([HorizontalFlip()])(image=np.full((8, 8, 3), 2.0, np.float32))
     with pytest.raises(InvalidInputError, match="NaN"):
         Compose([HorizontalFlip()])(image=np.full((8, 8, 3), np.nan, np.float32))
+
+
+def test_a_nested_compose_adds_its_transforms_in_place():
+    image = np.arange(16, dtype=np.uint8).reshape(4, 4)
+    nested = Compose([Compose([HorizontalFlip(p=1.0)]), VerticalFlip(p=1.0)], random_state=0)
+    flat = Compose([HorizontalFlip(p=1.0), VerticalFlip(p=1.0)], random_state=0)
+    np.testing.assert_array_equal(nested(image=image)["image"], flat(image=image)["image"])
+    assert len(nested.transforms) == 2

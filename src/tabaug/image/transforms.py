@@ -898,8 +898,10 @@ class Compose:
 
     Parameters
     ----------
-    transforms : sequence of ImageTransform
-        Applied in order, each with its own probability ``p``.
+    transforms : sequence of ImageTransform or Compose
+        Applied in order, each with its own probability ``p``. A nested
+        ``Compose`` adds its transforms in place (its own ``random_state`` is
+        not used: this Compose's generator drives them all).
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the generator (a ``numpy.random.Generator``; the global numpy
         RNG is never used). The same seed gives the same sequence of outputs.
@@ -925,13 +927,19 @@ class Compose:
             raise InvalidTypeError(
                 "Compose takes a list of transforms, e.g. Compose([HorizontalFlip(), Rotate()])"
             )
+        flat: list[ImageTransform] = []
         for transform in transforms:
-            if not isinstance(transform, ImageTransform):
+            if isinstance(transform, Compose):
+                # A nested Compose contributes its transforms; the outer generator drives them.
+                flat.extend(transform.transforms)
+            elif isinstance(transform, ImageTransform):
+                flat.append(transform)
+            else:
                 raise InvalidTypeError(
                     f"Compose got {type(transform).__module__}.{type(transform).__name__}; "
                     "it takes tabaug.image transforms (subclasses of ImageTransform)"
                 )
-        self.transforms = list(transforms)
+        self.transforms = flat
         self.random_state = random_state
         try:
             self._rng = np.random.default_rng(random_state)
