@@ -183,3 +183,17 @@ def test_integer_categorical_features_are_positions_like_imblearn():
     X_res, _ = sampler.fit_resample(X, y)
     np.testing.assert_array_equal(sampler.categorical_features_, [1])  # the column labelled 0
     assert set(X_res[0].iloc[len(X):]) <= set(X[0])
+
+
+@pytest.mark.parametrize("sampler_class", [SMOTE, GaussianNoiseOverSampler])
+def test_generated_datetimes_keep_the_column_granularity(sampler_class):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({
+        "x": rng.normal(size=60),
+        "day": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, 60), "D"),
+    })
+    y = np.r_[np.zeros(45, int), np.ones(15, int)]
+    X_res, _ = sampler_class(random_state=0).fit_resample(X, y)
+    new = X_res["day"].iloc[len(X):]
+    assert (new == new.dt.normalize()).all()  # whole days, like the originals
+    assert new.between(X["day"].min(), X["day"].max()).all()

@@ -34,6 +34,10 @@ class TableCodec:
     codes: np.ndarray
     categories: list = field(default_factory=list)
     is_integer: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # Per numeric column, the spacing of its values when it is coarser than 1:
+    # a date column stored in nanoseconds has a step of one day, so generated
+    # dates land on whole days as the originals do. 1 elsewhere.
+    step: np.ndarray = field(default_factory=lambda: np.ones(0))
     input_dtype: Any = None
 
     @cached_property
@@ -89,14 +93,16 @@ class TableCodec:
                 is_integer.append(_is_integer_like(dtype))
         _check_missing(X, owner)
         numeric = np.empty((len(X), len(numeric_cols)), dtype=np.float64)
+        step = np.ones(len(numeric_cols))
         for j, position in enumerate(numeric_cols):
             numeric[:, j] = _numeric_values(X.iloc[:, position], owner)
+            step[j] = _time_step(X.iloc[:, position])
         codes = np.empty((len(X), len(categorical_cols)), dtype=np.int64)
         categories = []
         for j, position in enumerate(categorical_cols):
             codes[:, j], uniques = _codes_of(X.iloc[:, position])
             categories.append(uniques)
-        return cls._finish(
+        codec = cls._finish(
             True,
             columns,
             list(X.dtypes),
@@ -108,6 +114,8 @@ class TableCodec:
             is_integer,
             None,
         )
+        codec.step = step
+        return codec
 
     @classmethod
     def _from_array(cls, X: np.ndarray, categorical_features: Any, owner: str) -> TableCodec:
@@ -180,6 +188,7 @@ class TableCodec:
             codes=codes,
             categories=categories,
             is_integer=np.asarray(is_integer, dtype=bool),
+            step=np.ones(len(numeric_cols)),
             input_dtype=input_dtype,
         )
 
@@ -192,8 +201,9 @@ class TableCodec:
             np.clip(values, self.minimum, self.maximum, out=values)
         if self.is_integer.any():
             ints = self.is_integer
+            low, step = self.minimum[ints], self.step[ints]
             values[:, ints] = np.clip(
-                np.rint(values[:, ints]), self.minimum[ints], self.maximum[ints]
+                low + np.rint((values[:, ints] - low) / step) * step, low, self.maximum[ints]
             )
         return values
 
@@ -321,6 +331,17 @@ def _numeric_values(column: pd.Series, owner: str) -> np.ndarray:
             _missing_message(owner, f"column {column.name!r} has infinite values")
         )
     return values
+
+
+def _time_step(column: pd.Series) -> float:
+    """Greatest common spacing of a datetime/timedelta column's values, in nanoseconds."""
+    kind = column.dtype.kind
+    if kind not in "Mm" or len(column) < 2:
+        return 1.0
+    values = column.to_numpy(dtype="datetime64[ns]" if kind == "M" else "timedelta64[ns]")
+    offsets = values.astype(np.int64) - values.astype(np.int64).min()
+    step = int(np.gcd.reduce(offsets))
+    return float(step) if step > 0 else 1.0
 
 
 def _object_to_float(values: np.ndarray, owner: str) -> np.ndarray:
