@@ -401,3 +401,16 @@ def test_compare_refuses_unknown_strategies_as_a_usage_error(labelled_csv, capsy
         main(["compare", str(path), "--target", "label", "--strategies", "none,magic"])
     assert stop.value.code == 2
     assert "magic" in capsys.readouterr().err
+
+
+def test_compare_strategies_by_space_or_comma_and_bad_folds(labelled_csv, capsys):
+    path, _ = labelled_csv
+    common = ["compare", str(path), "--target", "label", "--folds", "3", "--repeats", "1",
+              "--format", "json"]
+    assert main([*common, "--strategies", "none", "random_over,random_under"]) in (0, None)
+    payload = json.loads(capsys.readouterr().out)
+    assert {"none", "random_over", "random_under"} == {r["strategy"] for r in payload["results"]}
+    for bad in (["--folds", "1"], ["--repeats", "0"], ["--folds", "x"]):
+        with pytest.raises(SystemExit) as stop:
+            main(["compare", str(path), "--target", "label", *bad])
+        assert stop.value.code == 2

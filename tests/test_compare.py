@@ -511,3 +511,24 @@ def test_deep_strategies_by_name_with_torch():
                      scoring=["balanced_accuracy"], cv=2, n_repeats=1, random_state=0,
                      progress=False)
     assert result.strategies == ["none", "tvae"]
+
+
+@pytest.mark.filterwarnings("ignore::tabaug.exceptions.ExtremeOversamplingWarning")
+def test_a_strategy_that_fails_is_dropped_with_a_note_and_smote_adapts_k():
+    from sklearn.dummy import DummyClassifier
+
+    X, y = make_classification(n_samples=300, weights=[0.975], flip_y=0, random_state=0)
+    result = compare(X, y, estimator=LogisticRegression(), random_state=0, progress=False,
+                     strategies=["smote"], n_repeats=1)
+    assert "smote" in result.strategies
+    assert any("k_neighbors lowered" in note for note in result.notes)
+    with pytest.warns(TabaugWarning, match="threshold"):
+        result = compare(X, y, estimator=DummyClassifier(), cv=3, n_repeats=1,
+                         strategies=["threshold", "random_over"], progress=False)
+    assert "threshold" in result.skipped and "random_over" in result.strategies
+
+
+def test_an_estimator_class_instead_of_an_instance_is_refused():
+    X, y = np.zeros((20, 2)), np.r_[np.zeros(10, int), np.ones(10, int)]
+    with pytest.raises(TypeError, match="instance"):
+        compare(X, y, estimator=LogisticRegression)

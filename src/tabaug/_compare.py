@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import math
+import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ _LOWER_IS_BETTER = {"brier", "fit_time"}
 # predicting the minority everywhere).
 _THRESHOLD_TARGETS = ("balanced_accuracy", "f1_macro", "f1_minority", "mcc")
 _FIT_TIME = "fit_time"
+_FAILED = "_failed"
 _ESTIMATOR_NAMES = ("logistic", "random-forest", "hist-gradient-boosting")
 
 
@@ -623,6 +625,7 @@ def compare(
         seeds = rng.randint(np.iinfo(np.int32).max, size=len(splits)).tolist()
 
     strategy_list, skipped = _resolve_strategies(strategies, estimator, len(classes), notes)
+    _fit_smote_to_folds(strategy_list, skipped, notes, y, splits)
     first = _sampler_goes_first(sampler_position, X, estimator)
     threshold_scorer = _threshold_scoring(
         primary, custom, classes, minority, notes, strategy_list
@@ -655,6 +658,7 @@ def compare(
         for strategy, split_index in tasks
     )
     records = list(_progress(outputs, len(tasks), progress))
+    records, strategy_list = _drop_failed(records, strategy_list, skipped, notes)
 
     fold_scores = pd.DataFrame.from_records(records)
     fold_scores["repeat"] = [repeat_of[i] for i in fold_scores["split"]]
@@ -790,6 +794,11 @@ def _as_labels(y: Any, n_rows: int) -> np.ndarray:
 
 
 def _check_estimator(estimator: Any) -> None:
+    if isinstance(estimator, type):
+        raise InvalidTypeError(
+            f"estimator must be an instance, not the class {estimator.__name__}: "
+            f"pass {estimator.__name__}() (with any parameters)."
+        )
     if not (hasattr(estimator, "fit") and hasattr(estimator, "predict")):
         raise InvalidTypeError(
             f"estimator must be a classifier with fit and predict; got "
@@ -1423,8 +1432,13 @@ def _run_task(
         values = _fold_scores(model, _take(X, test), y[test], score_names, custom, minority,
                               classes)
     except Exception as error:
-        error.add_note(f"(tabaug.compare: strategy {name!r}, split {split_index})")
-        raise
+        if name == BASELINE:
+            error.add_note(f"(tabaug.compare: strategy {name!r}, split {split_index})")
+            raise
+        # One strategy failing (a class too small for it, a constant model) must not
+        # sink the comparison: the strategy is dropped with the reason in the notes.
+        return {"strategy": name, "split": split_index,
+                _FAILED: f"{type(error).__name__}: {error}"}
     return {
         "strategy": name,
         "split": split_index,
@@ -1435,14 +1449,70 @@ def _run_task(
     }
 
 
+def _drop_failed(
+    records: list[dict], strategy_list: list, skipped: dict[str, str], notes: list[str]
+) -> tuple[list[dict], list]:
+    """Remove every strategy that failed on some split, saying why."""
+    failed: dict[str, str] = {}
+    for record in records:
+        if _FAILED in record and record["strategy"] not in failed:
+            failed[record["strategy"]] = (
+                f"failed on split {record['split']} ({record[_FAILED]})"
+            )
+    for name, reason in failed.items():
+        skipped[name] = reason
+        notes.append(f"{name} skipped: {reason}")
+        warnings.warn(f"strategy {name!r} skipped: {reason}", TabaugWarning, stacklevel=3)
+    kept = [record for record in records if record["strategy"] not in failed]
+    return kept, [strategy for strategy in strategy_list if strategy.name not in failed]
+
+
+def _fit_smote_to_folds(
+    strategy_list: list, skipped: dict[str, str], notes: list[str], y: np.ndarray,
+    splits: list,
+) -> None:
+    """Shrink the built-in SMOTE's k_neighbors to what the smallest training class allows."""
+    for index, strategy in enumerate(strategy_list):
+        if strategy.name != "smote" or not hasattr(strategy.sampler, "k_neighbors"):
+            continue
+        k = strategy.sampler.k_neighbors
+        if not isinstance(k, int):
+            continue
+        smallest = min(int(np.unique(y[train], return_counts=True)[1].min())
+                       for train, _ in splits)
+        if smallest > k:
+            continue
+        if smallest < 2:
+            skipped["smote"] = f"a training fold has a class of {smallest} row"
+            notes.append(f"smote skipped: {skipped['smote']}")
+            del strategy_list[index]
+            return
+        strategy.sampler.set_params(k_neighbors=smallest - 1)
+        notes.append(
+            f"smote: k_neighbors lowered from {k} to {smallest - 1}, since the smallest class "
+            f"has {smallest} rows in some training fold."
+        )
+        return
+
+
 def _progress(iterable: Any, total: int, enabled: bool) -> Any:
     if not enabled:
         return iterable
     try:
         from tqdm.auto import tqdm
     except ImportError:
-        return iterable
+        return _plain_progress(iterable, total)
     return tqdm(iterable, total=total, desc="tabaug.compare", unit="fit", leave=False)
+
+
+def _plain_progress(iterable: Any, total: int) -> Any:
+    """A one-line counter on stderr, for installs without tqdm (the core has none)."""
+    for done, item in enumerate(iterable, start=1):
+        sys.stderr.write(f"\rtabaug.compare: {done}/{total} fits")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+        yield item
 
 
 # --------------------------------------------------------------------------- tests, summary

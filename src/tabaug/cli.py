@@ -282,7 +282,7 @@ def _add_resample(subparsers: Any) -> None:
 
 
 def _strategies_argument(text: str) -> list[str]:
-    """argparse type of --strategies: comma-separated names, checked here (usage error)."""
+    """argparse type of --strategies: names (commas allowed), checked here (usage error)."""
     from tabaug._compare import _STRATEGY_NAMES
 
     names = [name.strip().replace("-", "_") for name in text.split(",") if name.strip()]
@@ -293,6 +293,21 @@ def _strategies_argument(text: str) -> list[str]:
             f"{', '.join(_STRATEGY_NAMES)}"
         )
     return names
+
+
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """argparse type: an integer no smaller than ``minimum`` (else a usage error)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected an integer >= {minimum}")
+        return value
+
+    return parse
 
 
 def _run_compare(args: argparse.Namespace) -> None:
@@ -307,7 +322,8 @@ def _run_compare(args: argparse.Namespace) -> None:
         X,
         y,
         estimator=make_estimator(args.estimator, X, random_state=args.random_state),
-        strategies=args.strategies,
+        strategies=[name for group in args.strategies for name in group]
+        if args.strategies else None,
         cv=args.folds,
         n_repeats=args.repeats,
         random_state=args.random_state,
@@ -337,12 +353,14 @@ def _add_compare(subparsers: Any) -> None:
         help="default: logistic",
     )
     parser.add_argument(
-        "--strategies", type=_strategies_argument, default=None, metavar="NAMES",
-        help="comma-separated, e.g. none,class_weight,smote (default: none, class_weight, "
-        "threshold, random_over, random_under, smote, noise)",
+        "--strategies", type=_strategies_argument, nargs="+", default=None, metavar="NAME",
+        help="e.g. none class_weight smote (or none,class_weight,smote); default: none, "
+        "class_weight, threshold, random_over, random_under, smote, noise",
     )
-    parser.add_argument("--folds", type=int, default=5, metavar="K", help="default: 5")
-    parser.add_argument("--repeats", type=int, default=3, metavar="R", help="default: 3")
+    parser.add_argument("--folds", type=_at_least(2), default=5, metavar="K",
+                        help="default: 5")
+    parser.add_argument("--repeats", type=_at_least(1), default=3, metavar="R",
+                        help="default: 3")
     parser.add_argument("--random-state", type=int, default=0, metavar="N", help="default: 0")
     parser.add_argument("--n-jobs", type=int, default=None, metavar="N")
     parser.add_argument("--format", choices=["text", "json", "html"], default="text",
