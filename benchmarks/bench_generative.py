@@ -250,7 +250,7 @@ def speed(epochs: int, repeat: int, seed: int) -> pd.DataFrame:
         ),
         "TVAE": (
             lambda: TVAEOverSampler(**shared, compress_dims=(128, 128),
-                                    decompress_dims=(128, 128), latent_dim=128,
+                                    decompress_dims=(128, 128), embedding_dim=128,
                                     verbose=False, random_state=seed),
             lambda: TVAESynthesizer(metadata, **shared, compress_dims=(128, 128),
                                     decompress_dims=(128, 128), embedding_dim=128),

@@ -32,7 +32,7 @@ TINY = {
     CTGANOverSampler: dict(epochs=1, batch_size=64, generator_dim=(8,), discriminator_dim=(8,),
                            embedding_dim=4, pac=4, verbose=False, random_state=0),
     TVAEOverSampler: dict(epochs=1, batch_size=64, compress_dims=(8,), decompress_dims=(8,),
-                          latent_dim=4, verbose=False, random_state=0),
+                          embedding_dim=4, verbose=False, random_state=0),
 }
 SAMPLERS = list(TINY)
 
@@ -397,7 +397,7 @@ def test_generated_rows_follow_their_class(cls, torch):
         sizes = dict(generator_dim=(32, 32), discriminator_dim=(32, 32), embedding_dim=16, pac=5,
                      learning_rate=1e-3)
     else:
-        sizes = dict(compress_dims=(32,), decompress_dims=(32,), latent_dim=8)
+        sizes = dict(compress_dims=(32,), decompress_dims=(32,), embedding_dim=8)
     sampler = cls(epochs=60, batch_size=50, random_state=0, verbose=False, **sizes)
     sampler.fit_resample(X, y)
     for label, sign in [(0, -1), (1, 1)]:

@@ -109,7 +109,7 @@ def test_deep_oversampler_invariants(data, seed, strategy, model):
                                    discriminator_dim=(8,), embedding_dim=4, pac=2)
     else:
         sampler = TVAEOverSampler(epochs=1, batch_size=32, compress_dims=(8,),
-                                  decompress_dims=(8,), latent_dim=4)
+                                  decompress_dims=(8,), embedding_dim=4)
     sampler.set_params(sampling_strategy=strategy, random_state=seed, verbose=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TabaugWarning)

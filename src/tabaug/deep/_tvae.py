@@ -40,9 +40,9 @@ class TVAEOverSampler(_DeepOverSampler):
         Sizes of the encoder's hidden layers.
     decompress_dims : tuple of int, default=(128, 128)
         Sizes of the decoder's hidden layers.
-    latent_dim : int, default=128
-        Size of the latent space (SDV's ``TVAESynthesizer`` calls it
-        ``embedding_dim``).
+    embedding_dim : int, default=128
+        Size of the latent space (the name SDV's ``TVAESynthesizer`` and
+        ``CTGANOverSampler`` use for their noise/latent size).
     loss_factor : float, default=2.0
         Weight of the reconstruction term against the KL term, as in TVAE.
     {deep_parameters}
@@ -111,7 +111,7 @@ class TVAEOverSampler(_DeepOverSampler):
     ...                   "member": rng.random(120) < 0.3})
     >>> y = pd.Series(["ok"] * 100 + ["fraud"] * 20, name="label")
     >>> sampler = TVAEOverSampler(epochs=2, batch_size=40, compress_dims=(16,),
-    ...                           decompress_dims=(16,), latent_dim=4,
+    ...                           decompress_dims=(16,), embedding_dim=4,
     ...                           verbose=False, random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
     >>> y_res.value_counts().to_dict()
@@ -126,7 +126,7 @@ class TVAEOverSampler(_DeepOverSampler):
         **_DeepOverSampler._parameter_constraints,
         "compress_dims": ["array-like"],
         "decompress_dims": ["array-like"],
-        "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "embedding_dim": [Interval(numbers.Integral, 1, None, closed="left")],
         "loss_factor": [Interval(numbers.Real, 0, None, closed="neither")],
     }
     _loss_names = ("loss", "reconstruction_loss", "kl_divergence")
@@ -140,7 +140,7 @@ class TVAEOverSampler(_DeepOverSampler):
         learning_rate: float = 1e-3,
         compress_dims: tuple = (128, 128),
         decompress_dims: tuple = (128, 128),
-        latent_dim: int = 128,
+        embedding_dim: int = 128,
         loss_factor: float = 2.0,
         max_modes: int = 10,
         max_categories: int = 50,
@@ -155,7 +155,7 @@ class TVAEOverSampler(_DeepOverSampler):
         self.learning_rate = learning_rate
         self.compress_dims = compress_dims
         self.decompress_dims = decompress_dims
-        self.latent_dim = latent_dim
+        self.embedding_dim = embedding_dim
         self.loss_factor = loss_factor
         self.max_modes = max_modes
         self.max_categories = max_categories
@@ -169,7 +169,7 @@ class TVAEOverSampler(_DeepOverSampler):
         return {
             "compress_dims": _check_dims(owner, "compress_dims", self.compress_dims),
             "decompress_dims": _check_dims(owner, "decompress_dims", self.decompress_dims),
-            "latent_dim": int(self.latent_dim),
+            "latent_dim": int(self.embedding_dim),
         }
 
     def _build_modules(self, nets: Any, layout: Any, arch: dict) -> dict:
