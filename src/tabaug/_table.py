@@ -102,20 +102,18 @@ class TableCodec:
         for j, position in enumerate(categorical_cols):
             codes[:, j], uniques = _codes_of(X.iloc[:, position])
             categories.append(uniques)
-        codec = cls._finish(
-            True,
-            columns,
-            list(X.dtypes),
-            numeric_cols,
-            categorical_cols,
-            numeric,
-            codes,
-            categories,
-            is_integer,
-            None,
+        return cls(
+            is_frame=True,
+            columns=columns,
+            dtypes=list(X.dtypes),
+            numeric_index=np.asarray(numeric_cols, dtype=np.intp),
+            categorical_index=np.asarray(categorical_cols, dtype=np.intp),
+            numeric=numeric,
+            codes=codes,
+            categories=categories,
+            is_integer=np.asarray(is_integer, dtype=bool),
+            step=step,
         )
-        codec.step = step
-        return codec
 
     @classmethod
     def _from_array(cls, X: np.ndarray, categorical_features: Any, owner: str) -> TableCodec:
@@ -151,45 +149,18 @@ class TableCodec:
             categories.append(uniques)
         is_integer = [X.dtype.kind in "biu"] * numeric_cols.size
         dtypes = [X.dtype] * n_columns
-        return cls._finish(
-            False,
-            columns,
-            dtypes,
-            numeric_cols,
-            categorical_cols,
-            numeric,
-            codes,
-            categories,
-            is_integer,
-            X.dtype,
-        )
-
-    @classmethod
-    def _finish(
-        cls,
-        is_frame,
-        columns,
-        dtypes,
-        numeric_cols,
-        categorical_cols,
-        numeric,
-        codes,
-        categories,
-        is_integer,
-        input_dtype,
-    ) -> TableCodec:
         return cls(
-            is_frame=is_frame,
+            is_frame=False,
             columns=columns,
             dtypes=dtypes,
-            numeric_index=np.asarray(numeric_cols, dtype=np.intp),
-            categorical_index=np.asarray(categorical_cols, dtype=np.intp),
+            numeric_index=numeric_cols.astype(np.intp),
+            categorical_index=categorical_cols.astype(np.intp),
             numeric=numeric,
             codes=codes,
             categories=categories,
             is_integer=np.asarray(is_integer, dtype=bool),
-            step=np.ones(len(numeric_cols)),
-            input_dtype=input_dtype,
+            step=np.ones(numeric_cols.size),
+            input_dtype=X.dtype,
         )
 
     def finalize_numeric(self, values: np.ndarray, clip: bool = False) -> np.ndarray:
