@@ -290,7 +290,7 @@ def test_file_errors(tmp_path):
 
 
 def test_csv_without_pyarrow_reads_with_pandas_chunks(tmp_path, table_frame, monkeypatch):
-    from tabaug import _io
+    from tabaug.utils import _io
 
     path = tmp_path / "data.csv"
     table_frame.to_csv(path, index=False)
@@ -329,7 +329,7 @@ def test_parquet_integer_labels_with_nulls_and_text_split(tmp_path):
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_csv_pieces_respect_quoted_newlines(tmp_path, monkeypatch, piece_bytes, newline):
     pytest.importorskip("pyarrow")
-    from tabaug import _io
+    from tabaug.utils import _io
 
     rng = np.random.default_rng(0)
     texts = ["plain", "with, comma", 'with "quote"', "two\nlines", "", "x"]

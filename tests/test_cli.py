@@ -255,7 +255,7 @@ def test_audit_parquet(labelled_csv, tmp_path, capsys):
 
 
 def test_parquet_without_pyarrow_is_a_clear_error(labelled_csv, tmp_path, monkeypatch, capsys):
-    from tabaug import _io
+    from tabaug.utils import _io
 
     def missing():
         raise ImportError(_io._PARQUET_HINT)

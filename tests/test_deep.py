@@ -16,7 +16,6 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils._param_validation import InvalidParameterError
 
-from tabaug._table import TableCodec
 from tabaug.deep import CTGANOverSampler, TVAEOverSampler
 from tabaug.deep._transform import TableTransformer
 from tabaug.exceptions import (
@@ -26,6 +25,7 @@ from tabaug.exceptions import (
     InvalidInputError,
     InvalidTargetError,
 )
+from tabaug.utils import TableCodec
 
 # Tiny networks and one epoch: these tests check the contract, not sample quality.
 TINY = {

@@ -35,6 +35,9 @@ _EXPORTS = {
     "BalanceAudit": "tabaug._audit",
     "compare": "tabaug._compare",
     "ComparisonResult": "tabaug._compare",
+    "set_config": "tabaug.utils",
+    "get_config": "tabaug.utils",
+    "config_context": "tabaug.utils",
 }
 _SUBMODULES = {"datasets", "image", "exceptions", "over_sampling", "under_sampling", "deep"}
 

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabaug import _io, _report
 from tabaug.exceptions import InvalidInputError, InvalidTargetError
+from tabaug.utils import _io, _report, label_text
 
 __all__ = ["BalanceAudit", "audit"]
 
@@ -732,7 +732,7 @@ def _build(
 
 
 def _label(label: Any) -> str:
-    return _report.label_text(label)
+    return label_text(label, prefix=True)
 
 
 def _is_missing(value: Any) -> bool:

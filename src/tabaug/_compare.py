@@ -35,7 +35,6 @@ from sklearn.pipeline import Pipeline as SklearnPipeline
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
-from tabaug import _report
 from tabaug._stats import corrected_resampled_ttest, holm
 from tabaug.exceptions import (
     InsufficientSamplesError,
@@ -44,6 +43,7 @@ from tabaug.exceptions import (
     InvalidTypeError,
     TabaugWarning,
 )
+from tabaug.utils import _report, label_text
 
 __all__ = ["ComparisonResult", "compare", "make_estimator"]
 
@@ -329,11 +329,12 @@ class ComparisonResult(_report.Report):
 
     def _header_lines(self) -> list[str]:
         counts = ", ".join(
-            f"{_report.label_text(label)}: {count}" for label, count in self.class_counts.items()
+            f"{label_text(label, prefix=True)}: {count}"
+            for label, count in self.class_counts.items()
         )
         return [
             f"tabaug.compare: {self.estimator_name}; {counts} "
-            f"(minority {_report.label_text(self.minority)})",
+            f"(minority {label_text(self.minority, prefix=True)})",
             f"{self.cv_description}; resampling inside training folds only",
             f"paired test vs 'none': corrected resampled t-test (Nadeau & Bengio), "
             f"Holm-adjusted, alpha {self.alpha:g}, minimum effect {self.min_effect:g}",
@@ -1344,7 +1345,7 @@ def _make_splits(
         if smallest < k:
             label = classes[int(np.argmin(counts))]
             raise InsufficientSamplesError(
-                f"{_report.label_text(label)} has {smallest} rows, but {k}-fold stratified "
+                f"{label_text(label, prefix=True)} has {smallest} rows, but {k}-fold stratified "
                 f"cross-validation needs at least {k} per class. Use cv={max(2, smallest)} "
                 "or fewer folds, or merge/drop that class."
             )

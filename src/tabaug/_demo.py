@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from tabaug import _report
 from tabaug._evaluate import EvaluationReport, _plot_into, _side_by_side, evaluate
+from tabaug.utils import _report
 
 DATASET = "yeast_me2"
 TEST_SIZE = 0.3

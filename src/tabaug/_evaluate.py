@@ -20,8 +20,8 @@ from sklearn.dummy import DummyClassifier
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
-from tabaug import _report
 from tabaug.exceptions import InvalidInputError, InvalidTargetError
+from tabaug.utils import _report, label_text
 
 __all__ = ["EvaluationReport", "evaluate"]
 
@@ -729,7 +729,7 @@ def _undefined_notes(model: dict[str, Any], classes: list[Any], has_scores: bool
     notes = []
     support, predicted = model["support"], model["predicted"]
     for code, label in enumerate(classes):
-        name = _report.label_text(label)
+        name = label_text(label, prefix=True)
         if predicted[code] == 0 and support[code] > 0:
             notes.append(
                 f"Precision of {name} is undefined: the model never predicts it, so precision "
@@ -772,21 +772,24 @@ def _verdict(
         comparison = "beats"
     first = (
         f"Accuracy {accuracy:.2f} {comparison} always predicting "
-        f"{_report.label_text(classes[majority])} ({nir:.2f}; "
+        f"{label_text(classes[majority], prefix=True)} ({nir:.2f}; "
         f"{_report.format_p_value(p_value)}, one-sided binomial test)."
     )
     recall, support = model["recall"], model["support"]
     missed = [classes[k] for k in range(len(classes)) if support[k] > 0 and recall[k] == 0]
     if missed:
         if len(missed) == 1:
-            second = f"Recall on {_report.label_text(missed[0])} is 0.00: the model never finds it."
+            second = (
+                f"Recall on {label_text(missed[0], prefix=True)} is 0.00: "
+                "the model never finds it."
+            )
         else:
             names = ", ".join(str(label) for label in missed)
             second = f"Recall on classes {names} is 0.00: the model never finds them."
     else:
         worst = int(np.nanargmin(recall))
         second = (
-            f"Lowest recall: {_report.label_text(classes[worst])}, {recall[worst]:.2f}; "
+            f"Lowest recall: {label_text(classes[worst], prefix=True)}, {recall[worst]:.2f}; "
             f"balanced accuracy {model['balanced_accuracy']:.2f} "
             f"(baseline {baseline_balanced:.2f})."
         )

@@ -30,14 +30,16 @@ from imblearn.base import BaseSampler
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.under_sampling.base import BaseUnderSampler
 from imblearn.utils import check_sampling_strategy
-from scipy import sparse
-from sklearn.preprocessing import label_binarize
-from sklearn.utils.multiclass import type_of_target
 
-from tabaug.exceptions import (
-    ExtremeOversamplingWarning,
-    InvalidInputError,
-    InvalidTargetError,
+from tabaug.exceptions import ExtremeOversamplingWarning
+from tabaug.utils import (
+    TargetInfo,
+    check_consistent_length,
+    check_features,
+    check_target,
+    container_kind,
+    label_text,
+    require_classes,
 )
 
 __all__ = ["BaseOverResampler", "BaseResampler", "BaseUnderResampler"]
@@ -108,75 +110,37 @@ class BaseResampler(BaseSampler):
             The labels of ``X_resampled``.
         """
         self._validate_params()
-        x_kind = _container_kind(X)
+        x_kind = container_kind(X)
         sparse_dtypes = None
         if x_kind == "dataframe" and self._densify_sparse_frames and _is_sparse_frame(X):
             sparse_dtypes = dict(X.dtypes.items())
             X = X.astype(
                 {c: d.subtype for c, d in sparse_dtypes.items() if isinstance(d, pd.SparseDtype)}
             )
-        X, y_1d, y_props = self._check_inputs(X, y)
+        X, y_1d, target = self._check_inputs(X, y)
         self._set_strategy(y_1d)
         X_res, y_res = self._fit_resample(X, y_1d, **params)
         if sparse_dtypes is not None:
             X_res = X_res.astype(sparse_dtypes)
-        return self._wrap_output(x_kind, X_res, y_res, y_props)
+        if x_kind == "list":
+            X_res = X_res.tolist()
+        return X_res, target.restore(y_res)
 
     def _set_strategy(self, y: np.ndarray) -> None:
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, y, self._sampling_type
         )
 
-    def _check_inputs(self, X: Any, y: Any) -> tuple[Any, np.ndarray, dict]:
+    def _check_inputs(self, X: Any, y: Any) -> tuple[Any, np.ndarray, TargetInfo]:
         """Validate ``X`` and ``y`` and bring them to the forms ``_fit_resample`` takes."""
-        y_props = {
-            "kind": _container_kind(y),
-            "name": getattr(y, "name", None),
-            "columns": getattr(y, "columns", None),
-            "dtype": getattr(y, "dtype", None),
-            "dtypes": y.dtypes.tolist() if isinstance(y, pd.DataFrame) else None,
-        }
-        x_kind = _container_kind(X)
-        if x_kind == "list":
-            X = np.asarray(X)
-            if X.dtype.kind in "US":
-                X = X.astype(object)
-        elif x_kind == "other" and not sparse.issparse(X):
-            X = np.asarray(X)
-        if sparse.issparse(X) and X.format not in ("csr", "csc"):
-            X = X.tocsr()
-        if sparse.issparse(X) and not self._accepts_sparse:
-            raise InvalidInputError(
-                f"{type(self).__name__} does not accept sparse matrices; "
-                "pass X.toarray() or a DataFrame instead."
-            )
-        if getattr(X, "ndim", 2) != 2:
-            raise InvalidInputError(
-                f"X must be 2-D (n_samples, n_features); got an array of shape "
-                f"{getattr(X, 'shape', None)}. Reshape a single feature with X.reshape(-1, 1)."
-            )
-        y_1d, y_props["one_vs_all"] = _check_target(y)
-        n_rows = X.shape[0]
-        if n_rows == 0:
-            raise InvalidInputError(
-                "X and y are empty: there is nothing to resample. Pass at least one row per class."
-            )
-        if n_rows != y_1d.shape[0]:
-            raise InvalidInputError(
-                f"X has {n_rows} rows but y has {y_1d.shape[0]} labels: they must match "
-                "row for row. Check that X and y come from the same split."
-            )
-        labels, label_counts = np.unique(y_1d, return_counts=True)
-        counts = dict(zip(labels.tolist(), label_counts.tolist(), strict=True))
-        if len(counts) < 2:
-            raise InvalidTargetError(
-                f"y has only one class ({label_text(next(iter(counts)))}): a sampler can't balance "
-                "when only one class is present. Check the target column and the split."
-            )
+        X = check_features(X, accept_sparse=self._accepts_sparse, owner=type(self).__name__)
+        y_1d, target = check_target(y)
+        check_consistent_length(X.shape[0], y_1d.shape[0])
+        labels, label_counts = require_classes(y_1d)
         self._record_features(X)
         if self._sampling_type == "over-sampling":
-            self._class_counts = counts
-        return X, y_1d, y_props
+            self._class_counts = dict(zip(labels.tolist(), label_counts.tolist(), strict=True))
+        return X, y_1d, target
 
     def _record_features(self, X: Any) -> None:
         self.n_features_in_ = X.shape[1]
@@ -193,19 +157,14 @@ class BaseResampler(BaseSampler):
             n_old = counts.get(label, 0)
             if 0 < n_old < _FEW_ROWS and (n_old + n_new) >= _MANY_FOLD * n_old:
                 warnings.warn(
-                    f"class {label_text(label)} has {n_old} rows and is being oversampled to "
-                    f"{n_old + n_new} ({(n_old + n_new) / n_old:.0f}x): the new rows will be "
-                    "near-copies of a few originals and invite overfitting. Consider a "
-                    "smaller sampling_strategy, class weights, or collecting more data.",
+                    f"{label_text(label, prefix=True)} has {n_old} rows and is being "
+                    f"oversampled to {n_old + n_new} ({(n_old + n_new) / n_old:.0f}x): the new "
+                    "rows will be near-copies of a few originals and invite overfitting. "
+                    "Consider a smaller sampling_strategy, class weights, or collecting more "
+                    "data.",
                     ExtremeOversamplingWarning,
                     stacklevel=4,  # _warn_extreme <- _fit_resample <- fit_resample <- user
                 )
-
-    @staticmethod
-    def _wrap_output(x_kind: str, X_res: Any, y_res: np.ndarray, y_props: dict) -> tuple:
-        if x_kind == "list":
-            X_res = X_res.tolist()
-        return X_res, _restore_target(y_res, y_props)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -237,99 +196,5 @@ class BaseUnderResampler(BaseResampler, BaseUnderSampler):
     """
 
 
-def _container_kind(obj: Any) -> str:
-    if isinstance(obj, pd.DataFrame):
-        return "dataframe"
-    if isinstance(obj, pd.Series):
-        return "series"
-    if isinstance(obj, list | tuple):
-        return "list"
-    if isinstance(obj, np.ndarray):
-        return "ndarray"
-    return "other"
-
-
 def _is_sparse_frame(X: pd.DataFrame) -> bool:
     return any(isinstance(dtype, pd.SparseDtype) for dtype in X.dtypes)
-
-
-def label_text(label: Any) -> str:
-    """A class label as users wrote it: ``1``, not ``np.int64(1)``."""
-    return repr(label.item() if isinstance(label, np.generic) else label)
-
-
-def _check_target(y: Any) -> tuple[np.ndarray, bool]:
-    """Return ``y`` as a 1-D label array and whether it was one-vs-all encoded."""
-    if y is None:
-        raise InvalidTargetError(
-            "This sampler requires y to be passed, but the target y is None. "
-            "Pass the class labels: fit_resample(X, y)."
-        )
-    if isinstance(y, pd.DataFrame):
-        if y.shape[1] != 1:
-            y_values = y.to_numpy()
-        else:
-            y_values = y.iloc[:, 0].to_numpy()
-    elif isinstance(y, pd.Series):
-        y_values = y.to_numpy(dtype=object) if y.dtype.kind not in "biuf" else y.to_numpy()
-    else:
-        y_values = np.asarray(y)
-    if y_values.dtype.kind in "fOc" and pd.isna(y_values).any():
-        raise InvalidTargetError(
-            "y contains missing values (NaN/None): every row needs a class label. "
-            "Drop the unlabeled rows first, e.g. df.dropna(subset=[target])."
-        )
-    if y_values.dtype.kind == "f" and np.isinf(y_values).any():
-        raise InvalidTargetError(
-            "Input y contains infinity: class labels must be finite. "
-            "Drop or relabel those rows first."
-        )
-    if y_values.size == 0:
-        return y_values.reshape(-1), False
-    target_type = type_of_target(y_values, input_name="y")
-    if target_type == "multilabel-indicator":
-        if np.any(y_values.sum(axis=1) > 1):
-            raise InvalidTargetError(
-                "Multilabel and multioutput targets are not supported: each row needs "
-                "exactly one class. Encode label combinations as single classes first."
-            )
-        return y_values.argmax(axis=1), True
-    if target_type in {"continuous", "continuous-multioutput"}:
-        raise InvalidTargetError(
-            "Unknown label type: y looks continuous (float values that are not whole "
-            "numbers), but resampling needs class labels. For a regression target, bin it "
-            "first (e.g. pandas.cut) or use a regression method instead."
-        )
-    if target_type in {"multiclass-multioutput", "unknown"}:
-        raise InvalidTargetError(
-            f"Unknown label type: y of type {target_type!r} is not a single class label per "
-            "row. Pass a 1-D array or Series of class labels."
-        )
-    if y_values.ndim == 2:
-        if y_values.shape[1] != 1:
-            raise InvalidTargetError(
-                "Multilabel and multioutput targets are not supported: y must have one column."
-            )
-        y_values = y_values[:, 0]
-    return y_values, False
-
-
-def _restore_target(y_res: np.ndarray, props: dict) -> Any:
-    """Give ``y_res`` the container, name and dtype of the ``y`` the user passed."""
-    if props["one_vs_all"]:
-        y_res = label_binarize(y_res, classes=np.unique(y_res))
-    kind = props["kind"]
-    if kind == "series":
-        return pd.Series(y_res, name=props["name"], dtype=props["dtype"])
-    if kind == "dataframe":
-        columns = props["columns"]
-        data = y_res if y_res.ndim == 2 else y_res.reshape(-1, 1)
-        frame = pd.DataFrame(data, columns=columns)
-        if data.shape[1] == len(props["dtypes"]):
-            frame = frame.astype(dict(zip(columns, props["dtypes"], strict=True)))
-        return frame
-    if kind == "list":
-        return y_res.tolist()
-    if props["dtype"] is not None and y_res.dtype != props["dtype"]:
-        return y_res.astype(props["dtype"])
-    return y_res

@@ -34,8 +34,9 @@ from typing import Any
 
 import pandas as pd
 
-from tabaug import __version__, _io
+from tabaug import __version__
 from tabaug.exceptions import TabaugError
+from tabaug.utils import _io
 
 __all__ = ["main"]
 

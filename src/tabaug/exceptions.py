@@ -32,6 +32,24 @@ class InvalidTypeError(TabaugError, TypeError):
     """An argument has the wrong type (e.g. an image of dtype int64)."""
 
 
+class InvalidParameterError(InvalidInputError, InvalidTypeError):
+    """A setting is invalid: a value out of range, an unknown option or a wrong type.
+
+    Raised for parameters of functions and estimators (not for data). Like
+    scikit-learn's ``InvalidParameterError`` it is both a ``ValueError`` and a
+    ``TypeError``; the command line maps it to exit status 2 (a usage error).
+    """
+
+
+class MemoryLimitError(InvalidInputError, MemoryError):
+    """An output would exceed tabaug's memory limit; refused before allocating.
+
+    The message gives the estimated size, the limit, and both fixes: ask for
+    less, or raise the limit with :func:`tabaug.set_config` (``max_memory``)
+    or the ``TABAUG_MAX_MEMORY`` environment variable.
+    """
+
+
 class GenerationError(TabaugError, RuntimeError):
     """A generator could not produce the rows asked for."""
 
@@ -59,8 +77,10 @@ __all__ = [
     "IDLikeColumnWarning",
     "InsufficientSamplesError",
     "InvalidInputError",
+    "InvalidParameterError",
     "InvalidTargetError",
     "InvalidTypeError",
+    "MemoryLimitError",
     "TabaugError",
     "TabaugWarning",
 ]

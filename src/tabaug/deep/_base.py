@@ -35,10 +35,10 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from tabaug._table import TableCodec, append_rows
 from tabaug.base import BaseOverResampler
 from tabaug.deep._transform import TableTransformer
 from tabaug.exceptions import GenerationError, InvalidInputError
+from tabaug.utils import TableCodec, append_rows, plain_value
 
 logger = logging.getLogger("tabaug")
 
@@ -104,11 +104,6 @@ def _seeded(torch: Any, seed: int, device: Any):
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
-
-
-def _plain(label: Any) -> Any:
-    """A NumPy scalar label as the Python scalar it holds (for readable dict keys)."""
-    return label.item() if isinstance(label, np.generic) else label
 
 
 def _check_dims(owner: str, name: str, value: Any) -> tuple:
@@ -216,7 +211,9 @@ class _DeepOverSampler(BaseOverResampler):
                     time.perf_counter() - started)
 
         numeric_parts, code_parts, label_parts = [], [], []
-        self.n_generated_ = {_plain(label): int(n) for label, n in self.sampling_strategy_.items()}
+        self.n_generated_ = {
+            plain_value(label): int(n) for label, n in self.sampling_strategy_.items()
+        }
         for label, n_new in self.sampling_strategy_.items():
             if n_new == 0:
                 continue

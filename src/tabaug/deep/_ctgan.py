@@ -8,8 +8,10 @@ from typing import Any
 
 from sklearn.utils._param_validation import Interval
 
-from tabaug._docstrings import fill_doc
 from tabaug.deep._base import _check_dims, _DeepOverSampler
+from tabaug.utils import fill_doc
+
+__doctest_requires__ = {"*": ["torch"]}
 
 # Adam settings of CTGAN (Xu et al. 2019) and WGAN-GP (Gulrajani et al. 2017).
 _BETAS = (0.5, 0.9)
@@ -51,6 +53,8 @@ class CTGANOverSampler(_DeepOverSampler):
     discriminator_steps : int, default=1
         Critic updates per generator update.
     {deep_parameters}
+    {categorical_features}
+    {random_state}
 
     Attributes
     ----------

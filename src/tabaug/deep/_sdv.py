@@ -15,11 +15,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from tabaug._docstrings import fill_doc
-from tabaug._table import append_rows
-from tabaug.base import BaseOverResampler, label_text
-from tabaug.deep._base import _plain
+from tabaug.base import BaseOverResampler
 from tabaug.exceptions import GenerationError, InvalidInputError
+from tabaug.utils import append_rows, fill_doc, label_text, plain_value
+
+__doctest_requires__ = {"*": ["sdv"]}
 
 _TABLE = "t"
 _SYNTHESIZERS = {
@@ -232,7 +232,9 @@ class SDVOverSampler(BaseOverResampler):
             self.synthesizer_._set_random_state(seed)
 
         parts, labels = [], []
-        self.n_generated_ = {_plain(label): int(n) for label, n in self.sampling_strategy_.items()}
+        self.n_generated_ = {
+            plain_value(label): int(n) for label, n in self.sampling_strategy_.items()
+        }
         for label, n_new in self.sampling_strategy_.items():
             if n_new:
                 parts.append(self._sample_class(int(n_new), label))
@@ -322,7 +324,7 @@ class SDVOverSampler(BaseOverResampler):
         if produced < n_rows:
             raise GenerationError(
                 f"SDV's {_SYNTHESIZERS[self.synthesizer]} produced {produced} of the {n_rows} "
-                f"rows asked for class {label_text(label)} ({calls} calls to "
+                f"rows asked for {label_text(label, prefix=True)} ({calls} calls to "
                 f"sample_from_conditions with max_tries={self.max_tries}). SDV draws "
                 "unconditional rows and keeps those of the class, which fails when the model "
                 "rarely generates it. Raise max_tries, train longer, or use "

@@ -45,8 +45,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tabaug._table import TableCodec
 from tabaug.exceptions import HighCardinalityWarning, IDLikeColumnWarning, InvalidInputError
+from tabaug.utils import TableCodec
 
 # CTGAN's threshold below which a mixture component is dropped.
 _WEIGHT_THRESHOLD = 0.005

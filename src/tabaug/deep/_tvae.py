@@ -7,8 +7,10 @@ from typing import Any
 
 from sklearn.utils._param_validation import Interval
 
-from tabaug._docstrings import fill_doc
 from tabaug.deep._base import _check_dims, _DeepOverSampler
+from tabaug.utils import fill_doc
+
+__doctest_requires__ = {"*": ["torch"]}
 
 # TVAE's L2 penalty (Xu et al. 2019, SDV's ``l2scale``).
 _WEIGHT_DECAY = 1e-5
@@ -46,6 +48,8 @@ class TVAEOverSampler(_DeepOverSampler):
     loss_factor : float, default=2.0
         Weight of the reconstruction term against the KL term, as in TVAE.
     {deep_parameters}
+    {categorical_features}
+    {random_state}
 
     Attributes
     ----------

@@ -10,7 +10,6 @@ from imblearn.utils import check_sampling_strategy
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from tabaug.base import _check_target, _container_kind, _restore_target, label_text
 from tabaug.exceptions import (
     GenerationError,
     InvalidInputError,
@@ -24,6 +23,7 @@ from tabaug.image._validation import (
     _image_dtype_message,
 )
 from tabaug.image.transforms import Compose, ImageTransform
+from tabaug.utils import check_target, label_text
 
 __all__ = ["ImageOverSampler"]
 
@@ -214,7 +214,7 @@ class ImageOverSampler(BaseSampler):
         """
         X, y_1d, masks, props = self._check_inputs(X, y, masks)
         X_res, y_res, masks_res = self._fit_resample(X, y_1d, masks=masks)
-        y_res = _restore_target(y_res, props)
+        y_res = props.restore(y_res)
         return (X_res, y_res) if masks is None else (X_res, y_res, masks_res)
 
     def _fit_resample(
@@ -252,7 +252,7 @@ class ImageOverSampler(BaseSampler):
         [3, 3]
         """
         self._validate_params()
-        y_1d, _ = _check_target(y)
+        y_1d, _ = check_target(y)
         self._set_strategy(y_1d)
         sources, seeds = self._draw(y_1d)
         return list(zip(sources.tolist(), seeds.tolist(), strict=True))
@@ -308,7 +308,7 @@ class ImageOverSampler(BaseSampler):
             for start in range(0, len(indices), batch_size):
                 stop = min(start + batch_size, len(indices))
                 X_batch, masks_batch = _rows(pipeline, X, masks, sources, seeds, start, stop)
-                y_batch = _restore_target(y_1d[indices[start:stop]], props)
+                y_batch = props.restore(y_1d[indices[start:stop]])
                 yield (X_batch, y_batch) if masks is None else (X_batch, y_batch, masks_batch)
 
         return batches()
@@ -336,17 +336,8 @@ class ImageOverSampler(BaseSampler):
         """Validate everything, set ``sampling_strategy_``, return arrays ready to sample."""
         self._validate_params()
         pipeline = self._pipeline()
-        y_1d, one_vs_all = _check_target(y)
+        y_1d, props = check_target(y)
         _require_two_classes(y_1d)
-        props_kind = _container_kind(y)
-        props = {
-            "kind": props_kind,
-            "name": getattr(y, "name", None),
-            "columns": getattr(y, "columns", None),
-            "dtype": getattr(y, "dtype", None),
-            "dtypes": list(y.dtypes) if props_kind == "dataframe" else None,
-            "one_vs_all": one_vs_all,
-        }
         X = _as_array(X, "X")
         if X.dtype not in (np.uint8, np.float32):
             raise ImageDtypeError(_image_dtype_message(X.dtype, "X"))

@@ -9,9 +9,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from tabaug._docstrings import fill_doc
-from tabaug._table import TableCodec, append_rows
 from tabaug.base import BaseOverResampler
+from tabaug.utils import TableCodec, append_rows, fill_doc
 
 
 @fill_doc
@@ -32,9 +31,7 @@ class GaussianNoiseOverSampler(BaseOverResampler):
     clip : bool, default=True
         Keep every numeric value inside the column's observed range (over all
         classes). Integer columns are always kept in range.
-    categorical_features : 'auto', array-like of str, int or bool, default='auto'
-        Which columns are categorical (copied, never jittered); see
-        :class:`SMOTE`.
+    {categorical_features}
     {random_state}
 
     Attributes

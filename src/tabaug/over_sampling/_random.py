@@ -7,9 +7,8 @@ from typing import Any
 import numpy as np
 from sklearn.utils import check_random_state
 
-from tabaug._docstrings import fill_doc
-from tabaug._indexing import take_rows
 from tabaug.base import BaseOverResampler
+from tabaug.utils import fill_doc, take_rows
 
 
 @fill_doc

@@ -33,10 +33,9 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from tabaug._docstrings import fill_doc
-from tabaug._table import TableCodec, append_rows
-from tabaug.base import BaseOverResampler, label_text
+from tabaug.base import BaseOverResampler
 from tabaug.exceptions import InsufficientSamplesError, InvalidInputError
+from tabaug.utils import TableCodec, append_rows, fill_doc, label_text
 
 # Rows interpolated per block: two gathered blocks of this many rows stay in cache.
 _BLOCK = 8192
@@ -65,13 +64,7 @@ class SMOTE(BaseOverResampler):
         Number of nearest neighbours within the class, or an object with
         ``kneighbors`` (such as ``sklearn.neighbors.NearestNeighbors``) whose
         ``n_neighbors`` counts the row itself.
-    categorical_features : 'auto', array-like of str, int or bool, default='auto'
-        Which columns are categorical. 'auto' takes ``category``, ``bool``,
-        ``boolean``, ``object`` and ``string`` dtypes from a DataFrame, and
-        every column of an object array. Otherwise column names, positions or
-        a boolean mask; integers are positions (as in imbalanced-learn), also
-        when the columns are labelled by integers. Columns of text, boolean or
-        category dtype are always categorical.
+    {categorical_features}
 
     Attributes
     ----------
@@ -238,7 +231,7 @@ def _draw_plan(sampler: SMOTE, y: np.ndarray, rng: np.random.RandomState) -> lis
         members = np.flatnonzero(y == label)
         if members.size < k + 1:
             raise InsufficientSamplesError(
-                f"class {label_text(label)} has {members.size} rows, but SMOTE with "
+                f"{label_text(label, prefix=True)} has {members.size} rows, but SMOTE with "
                 f"k_neighbors={k} needs at least {k + 1} (each row plus its {k} neighbours). Use "
                 f"k_neighbors={max(members.size - 1, 1)} or less, or RandomOverSampler for "
                 "classes this small."

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from tabaug.exceptions import InvalidInputError, InvalidTypeError
+from tabaug.utils._validation import is_categorical_dtype
 
 
 @dataclass
@@ -78,7 +79,7 @@ class TableCodec:
         numeric_cols, categorical_cols, is_integer = [], [], []
         for position, (name, dtype) in enumerate(X.dtypes.items()):
             # Explicit choices add to what dtypes say: text never becomes a number.
-            categorical = _is_categorical_dtype(dtype) or (
+            categorical = is_categorical_dtype(dtype) or (
                 explicit is not None and bool(explicit[position])
             )
             if not categorical and not _is_numeric_like(dtype):
@@ -258,13 +259,6 @@ def _explicit_mask(categorical_features: Any, columns: list, owner: str) -> np.n
                 f"Columns are: {columns[:20]}{'...' if n_columns > 20 else ''}."
             )
     return mask
-
-
-def _is_categorical_dtype(dtype: Any) -> bool:
-    if isinstance(dtype, pd.CategoricalDtype | pd.BooleanDtype | pd.StringDtype):
-        return True
-    kind = getattr(dtype, "kind", "O")
-    return kind in "bOUS" or str(dtype) == "str"
 
 
 def _is_numeric_like(dtype: Any) -> bool:

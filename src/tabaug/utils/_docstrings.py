@@ -2,11 +2,12 @@
 
 Decorate a class with :func:`fill_doc` and write ``{name}`` on a line of its
 own in the Parameters section, indented like a parameter; the decorator puts
-the shared text there.
+the shared text there. An unknown ``{name}`` raises at import time.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 
 _T = TypeVar("_T")
@@ -29,7 +30,16 @@ sampling_strategy : float, str, dict or callable, default='auto'
     such a dict.""",
     "random_state": """\
 random_state : int, RandomState instance or None, default=None
-    Seed for the draws; an int gives the same output on every run.""",
+    Seed for every random draw; an int gives the same output on every run
+    (for the deep models: on the same machine and device).""",
+    "categorical_features": """\
+categorical_features : 'auto', array-like of str, int or bool, default='auto'
+    Which columns are categorical (never interpolated or jittered). 'auto'
+    takes ``category``, ``bool``, ``boolean``, ``object`` and ``string``
+    dtypes from a DataFrame, and every column of an object array. Otherwise
+    column names, positions or a boolean mask; integers are positions (as in
+    imbalanced-learn), also when the columns are labelled by integers.
+    Columns of text, boolean or category dtype are always categorical.""",
     "fitted_features": """\
 n_features_in_ : int
     Number of columns seen in ``fit_resample``.
@@ -43,18 +53,11 @@ max_categories : int, default=50
     column; the rarest share one slot and are drawn from their observed
     frequencies within the class (a :class:`~tabaug.exceptions.HighCardinalityWarning`
     says so).
-categorical_features : 'auto', array-like of str, int or bool, default='auto'
-    Which columns are categorical. 'auto' takes category, object, string
-    and boolean columns of a DataFrame (and every column of a string or
-    object array).
 device : str, default='cpu'
     Where to train: 'cpu', 'cuda' or 'cuda:N'. Asking for CUDA where it is
     not available raises an error.
 verbose : bool, default=True
-    Show a progress bar with the epoch and the losses. False prints nothing.
-random_state : int, RandomState instance or None, default=None
-    Seed for every draw; an int gives identical rows run to run on the same
-    machine (CPU).""",
+    Show a progress bar with the epoch and the losses. False prints nothing.""",
     "deep_attributes": """\
 sampling_strategy_ : dict
     Number of rows added to each class.
@@ -64,28 +67,52 @@ n_generated_ : dict
 }
 
 
+_KEY = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
 def fill_doc(obj: _T) -> _T:
-    """Replace each ``{name}`` line of ``obj``'s docstring with the shared text.
+    """Replace each ``{name}`` of ``obj``'s docstring with the shared text ``name``.
+
+    A key on a line of its own gets the whole text, indented like the key;
+    a key inside a line gets a one-line text. A ``{name}`` that is not a
+    shared key raises ``KeyError``, as imbalanced-learn's ``Substitution``
+    does, so a typo never reaches the rendered documentation.
 
     Examples
     --------
-    >>> from tabaug._docstrings import fill_doc
+    >>> from tabaug.utils import fill_doc
     >>> @fill_doc
     ... class Sampler:
     ...     '''Parameters
     ...     ----------
     ...     {random_state}
     ...     '''
-    >>> "Seed for the draws" in Sampler.__doc__
+    >>> "Seed for every random draw" in Sampler.__doc__
     True
     """
     lines = []
+    owner = getattr(obj, "__qualname__", repr(obj))
     for line in (obj.__doc__ or "").splitlines():
-        key = line.strip()[1:-1] if line.strip().startswith("{") else None
-        if key in _SHARED:
+        for key in _KEY.findall(line):
+            if key not in _SHARED:
+                raise KeyError(
+                    f"{owner}'s docstring names {{{key}}}, which is not a shared docstring "
+                    f"key; known keys: {', '.join(sorted(_SHARED))}."
+                )
+        stripped = line.strip()
+        match = _KEY.fullmatch(stripped)
+        if match:
             indent = line[: len(line) - len(line.lstrip())]
-            lines.extend(indent + text if text else text for text in _SHARED[key].splitlines())
-        else:
-            lines.append(line)
+            text = _SHARED[match.group(1)]
+            lines.extend(indent + part if part else part for part in text.splitlines())
+            continue
+        for key in _KEY.findall(line):
+            if "\n" in _SHARED[key]:
+                raise KeyError(
+                    f"{owner}'s docstring uses {{{key}}} inside a line, but its shared text "
+                    "spans several lines: put it on a line of its own."
+                )
+            line = line.replace(f"{{{key}}}", _SHARED[key])
+        lines.append(line)
     obj.__doc__ = "\n".join(lines)
     return obj

@@ -62,13 +62,6 @@ def format_interval(interval: Sequence[float] | None, digits: int = 2) -> str:
     return f"[{format_number(low, digits)}, {format_number(high, digits)}]"
 
 
-def label_text(label: Any) -> str:
-    """How a class label reads in a sentence: ``class 0``, ``class 'ME2'``."""
-    if isinstance(label, (str, np.str_)):
-        return f"class '{label}'"
-    return f"class {label}"
-
-
 def text_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """Left-aligned first column, right-aligned others, two spaces apart."""
     cells = [list(map(str, header))] + [[str(cell) for cell in row] for row in rows]

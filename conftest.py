@@ -1,0 +1,52 @@
+"""pytest set-up for the doctests collected from ``src/tabaug`` (test-only; not shipped).
+
+In an environment with only the core dependencies, examples that need an
+optional extra are skipped rather than failed. A module says what its
+examples need in ``__doctest_requires__``, the convention of
+pytest-doctestplus: ``{("Rotate", "Affine"): ["cv2"]}`` or ``{"*": ["torch"]}``
+(names are matched with fnmatch against the object's qualified name within
+the module). Modules that import an extra at the top cannot even be
+collected without it and are listed in ``_IMPORT_NEEDS``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+_SRC = Path(__file__).parent / "src" / "tabaug"
+# module file -> extra module it imports at the top
+_IMPORT_NEEDS = {
+    _SRC / "deep" / "_nets.py": "torch",
+}
+
+
+def _missing(module: str) -> bool:
+    return importlib.util.find_spec(module) is None
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    needed = _IMPORT_NEEDS.get(Path(collection_path))
+    if needed is not None and _missing(needed):
+        return True
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _skip_doctests_without_their_extra(request: pytest.FixtureRequest) -> None:
+    test = getattr(request.node, "dtest", None)
+    if test is None or not test.globs.get("__name__", "").startswith("tabaug"):
+        return
+    module = importlib.import_module(test.globs["__name__"])
+    requires = getattr(module, "__doctest_requires__", {})
+    qualified = test.name.removeprefix(module.__name__ + ".")
+    for patterns, modules in requires.items():
+        patterns = (patterns,) if isinstance(patterns, str) else patterns
+        if any(fnmatch.fnmatchcase(qualified, pattern) for pattern in patterns):
+            absent = [name for name in modules if _missing(name)]
+            if absent:
+                pytest.skip(f"needs {', '.join(absent)} (an optional extra of tabaug)")

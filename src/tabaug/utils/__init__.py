@@ -1,0 +1,127 @@
+"""Shared internals of tabaug: one home for what several packages need.
+
+Not public API (names may change between releases), but the only way the
+packages of tabaug share code: modules elsewhere import from ``tabaug.utils``,
+never a private name of another package.
+
+- validation (``_validation``): containers, targets, labels, settings and the
+  memory guard; one check, one message, one exception class for every entry
+  point;
+- configuration (``_config``): ``set_config``/``config_context`` and the
+  memory limit;
+- the table codec (``_table``): numbers and category codes out, the caller's
+  dtypes back;
+- row selection (``_indexing``), shared docstrings (``_docstrings``), report
+  rendering (``_report``) and file reading and writing (``_io``).
+
+Examples
+--------
+>>> from tabaug.utils import label_text
+>>> label_text(1, prefix=True)
+'class 1'
+"""
+
+from tabaug.utils._config import (
+    config_context,
+    format_bytes,
+    get_config,
+    memory_limit,
+    parse_bytes,
+    set_config,
+)
+from tabaug.utils._docstrings import fill_doc
+from tabaug.utils._indexing import take_rows
+from tabaug.utils._io import (
+    CHUNK_ROWS,
+    columns_of,
+    count_rows,
+    file_format,
+    is_path,
+    iter_chunks,
+    read_table,
+    require_columns,
+    write_table,
+)
+from tabaug.utils._report import (
+    UNDEFINED,
+    Report,
+    figure_to_png,
+    format_interval,
+    format_number,
+    format_p_value,
+    has_matplotlib,
+    html_fragment,
+    html_page,
+    html_table,
+    jsonable,
+    new_figure,
+    png_img_tag,
+    text_table,
+)
+from tabaug.utils._table import TableCodec, append_rows
+from tabaug.utils._validation import (
+    TargetInfo,
+    categorical_columns,
+    check_consistent_length,
+    check_features,
+    check_labels,
+    check_memory,
+    check_option,
+    check_scalar,
+    check_target,
+    container_kind,
+    is_categorical_dtype,
+    label_text,
+    plain_value,
+    require_classes,
+)
+
+__all__ = [
+    "CHUNK_ROWS",
+    "UNDEFINED",
+    "Report",
+    "TableCodec",
+    "TargetInfo",
+    "append_rows",
+    "categorical_columns",
+    "check_consistent_length",
+    "check_features",
+    "check_labels",
+    "check_memory",
+    "check_option",
+    "check_scalar",
+    "check_target",
+    "columns_of",
+    "config_context",
+    "container_kind",
+    "count_rows",
+    "figure_to_png",
+    "file_format",
+    "fill_doc",
+    "format_bytes",
+    "format_interval",
+    "format_number",
+    "format_p_value",
+    "get_config",
+    "has_matplotlib",
+    "html_fragment",
+    "html_page",
+    "html_table",
+    "is_categorical_dtype",
+    "is_path",
+    "iter_chunks",
+    "jsonable",
+    "label_text",
+    "memory_limit",
+    "new_figure",
+    "parse_bytes",
+    "plain_value",
+    "png_img_tag",
+    "read_table",
+    "require_classes",
+    "require_columns",
+    "set_config",
+    "take_rows",
+    "text_table",
+    "write_table",
+]
