@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import numbers
 import time
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -38,72 +37,19 @@ from sklearn.utils.validation import check_is_fitted
 from tabaug.base import BaseOverResampler
 from tabaug.deep._transform import TableTransformer
 from tabaug.exceptions import GenerationError, InvalidInputError
-from tabaug.utils import TableCodec, append_rows, plain_value
+from tabaug.utils import (
+    TableCodec,
+    append_rows,
+    import_torch,
+    plain_value,
+    progress_bar,
+    resolve_device,
+    seeded_torch,
+)
 
 logger = logging.getLogger("tabaug")
 
 _SEED_MAX = 2**31 - 1
-
-
-def _import_torch(owner: str) -> Any:
-    try:
-        import torch
-    except ImportError as error:
-        raise ImportError(
-            f"{owner} needs PyTorch, which is not installed. Install the deep extra: "
-            'pip install "tabaug[deep]"'
-        ) from error
-    return torch
-
-
-def _progress_bar(owner: str, epochs: int, verbose: bool) -> Any:
-    if not verbose:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError as error:
-        raise ImportError(
-            f"{owner}(verbose=True) shows a tqdm progress bar, but tqdm is not installed. "
-            'Install the deep extra (pip install "tabaug[deep]") or pass verbose=False.'
-        ) from error
-    return tqdm(total=epochs, desc=f"{owner} training", unit="epoch")
-
-
-def _resolve_device(torch: Any, device: str, owner: str) -> Any:
-    try:
-        resolved = torch.device(device)
-    except (RuntimeError, TypeError, ValueError) as error:
-        raise InvalidInputError(
-            f"{owner}: device={device!r} is not a device PyTorch knows. Use 'cpu' or 'cuda'."
-        ) from error
-    if resolved.type == "cuda":
-        if not torch.cuda.is_available():
-            why = ("this PyTorch build has no CUDA support" if torch.version.cuda is None
-                   else "no CUDA GPU is visible")
-            raise InvalidInputError(
-                f"{owner}: device={device!r} was asked for, but {why} "
-                f"(torch {torch.__version__}). Use device='cpu', or install a CUDA build of "
-                "PyTorch on a machine with an NVIDIA GPU."
-            )
-        if resolved.index is not None and resolved.index >= torch.cuda.device_count():
-            raise InvalidInputError(
-                f"{owner}: device={device!r} was asked for, but only "
-                f"{torch.cuda.device_count()} CUDA device(s) are visible."
-            )
-    if resolved.type == "mps" and not torch.backends.mps.is_available():
-        raise InvalidInputError(f"{owner}: device='mps' was asked for, but MPS is not available.")
-    return resolved
-
-
-@contextmanager
-def _seeded(torch: Any, seed: int, device: Any):
-    """Run torch code from ``seed`` and restore the caller's global random state afterwards."""
-    devices = []
-    if device.type == "cuda":
-        devices = [device.index if device.index is not None else torch.cuda.current_device()]
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        yield
 
 
 def _check_dims(owner: str, name: str, value: Any) -> tuple:
@@ -161,10 +107,10 @@ class _DeepOverSampler(BaseOverResampler):
         self._warn_extreme()
         owner = type(self).__name__
         arch = self._check_architecture()
-        torch = _import_torch(owner)
+        torch = import_torch(owner)
         from tabaug.deep import _nets
 
-        device = _resolve_device(torch, self.device, owner)
+        device = resolve_device(torch, self.device, owner)
         codec = TableCodec.from_data(X, self.categorical_features, owner=owner)
         if len(codec.columns) == 0:
             raise InvalidInputError(f"{owner} needs at least one feature column; X has none.")
@@ -187,7 +133,7 @@ class _DeepOverSampler(BaseOverResampler):
         self._sample_seeds = np.random.RandomState(int(seeds[2]))
 
         started = time.perf_counter()
-        with _seeded(torch, int(seeds[1]), device):
+        with seeded_torch(torch, int(seeds[1]), device):
             self._modules = {
                 name: module.to(device)
                 for name, module in self._build_modules(_nets, transformer.layout, arch).items()
@@ -230,7 +176,7 @@ class _DeepOverSampler(BaseOverResampler):
     def _train(self, nets: Any, state: dict, n_rows: int) -> pd.DataFrame:
         owner = type(self).__name__
         steps = max(1, n_rows // state["batch_size"])
-        bar = _progress_bar(owner, int(self.epochs), bool(self.verbose))
+        bar = progress_bar(owner, int(self.epochs), bool(self.verbose))
         history = []
         try:
             for epoch in range(1, int(self.epochs) + 1):
@@ -264,7 +210,7 @@ class _DeepOverSampler(BaseOverResampler):
         class_index = int(np.flatnonzero(self.classes_ == label)[0])
         seed = int(self._sample_seeds.randint(_SEED_MAX))
         spans = nets.Spans(self._transformer.layout, self._device)
-        with _seeded(torch, seed, self._device):
+        with seeded_torch(torch, seed, self._device):
             alpha, choices = self._generate(nets, spans, n_rows, class_index)
         alpha = alpha.double().cpu().numpy()
         choices = choices.cpu().numpy()
@@ -304,7 +250,7 @@ class _DeepOverSampler(BaseOverResampler):
                 f"{owner}.sample: label {label!r} is not a class the model was fitted on; "
                 f"classes are {self.classes_.tolist()}."
             )
-        torch = _import_torch(owner)
+        torch = import_torch(owner)
         from tabaug.deep import _nets
 
         numeric, codes = self._generate_encoded(torch, _nets, int(n_rows),
@@ -329,7 +275,7 @@ class _DeepOverSampler(BaseOverResampler):
         super().__setstate__(state)
         if module_states is None:
             return
-        torch = _import_torch(type(self).__name__)
+        torch = import_torch(type(self).__name__)
         from tabaug.deep import _nets
 
         self._device = torch.device("cpu")

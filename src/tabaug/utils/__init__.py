@@ -12,7 +12,8 @@ never a private name of another package.
 - the table codec (``_table``): numbers and category codes out, the caller's
   dtypes back;
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
-  rendering (``_report``) and file reading and writing (``_io``).
+  rendering (``_report``), file reading and writing (``_io``) and the PyTorch
+  helpers (``_torch``: import, device, seeding, progress; torch imported on use).
 
 Examples
 --------
@@ -59,6 +60,7 @@ from tabaug.utils._report import (
     text_table,
 )
 from tabaug.utils._table import TableCodec, append_rows
+from tabaug.utils._torch import import_torch, progress_bar, resolve_device, seeded_torch
 from tabaug.utils._validation import (
     TargetInfo,
     categorical_columns,
@@ -107,6 +109,7 @@ __all__ = [
     "html_fragment",
     "html_page",
     "html_table",
+    "import_torch",
     "is_categorical_dtype",
     "is_path",
     "iter_chunks",
@@ -117,9 +120,12 @@ __all__ = [
     "parse_bytes",
     "plain_value",
     "png_img_tag",
+    "progress_bar",
     "read_table",
     "require_classes",
     "require_columns",
+    "resolve_device",
+    "seeded_torch",
     "set_config",
     "take_rows",
     "text_table",
