@@ -21,6 +21,7 @@ DataFrame, ndarray or sparse matrix and ``y`` as a 1-D ndarray, and returns
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from typing import Any
 
@@ -29,17 +30,24 @@ import pandas as pd
 from imblearn.base import BaseSampler
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.under_sampling.base import BaseUnderSampler
-from imblearn.utils import check_sampling_strategy
+from scipy import sparse
+from sklearn.exceptions import NotFittedError
 
-from tabaug.exceptions import ExtremeOversamplingWarning
+from tabaug.exceptions import (
+    ExtremeOversamplingWarning,
+    InvalidInputError,
+    InvalidParameterError,
+)
 from tabaug.utils import (
     TargetInfo,
     check_consistent_length,
     check_features,
+    check_memory,
     check_target,
     container_kind,
     label_text,
     require_classes,
+    resolve_sampling_strategy,
 )
 
 __all__ = ["BaseOverResampler", "BaseResampler", "BaseUnderResampler"]
@@ -66,12 +74,18 @@ class BaseResampler(BaseSampler):
 
     # Whether _fit_resample accepts scipy sparse matrices.
     _accepts_sparse = True
+    # Whether new rows are made (interpolated, jittered, generated) rather than copied:
+    # such samplers hold a work matrix for them (the memory guard counts it).
+    _makes_new_rows = True
     # Whether DataFrame columns of SparseDtype are made dense for _fit_resample
     # (and sparse again on the way out); samplers that only select rows keep them.
     _densify_sparse_frames = True
 
     def fit(self, X: Any, y: Any) -> BaseResampler:
         """Check the inputs and resolve ``sampling_strategy_`` without resampling.
+
+        Generators (CTGAN, the VAE, SDV) also train their model here, so
+        that ``sample`` works after ``fit``.
 
         Parameters
         ----------
@@ -88,7 +102,11 @@ class BaseResampler(BaseSampler):
         self._validate_params()
         X, y_1d, _ = self._check_inputs(X, y)
         self._set_strategy(y_1d)
+        self._fit_model(X, y_1d)
         return self
+
+    def _fit_model(self, X: Any, y: np.ndarray) -> None:
+        """Learn what ``sample`` needs (generators only; the others learn nothing)."""
 
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
         """Resample the data set.
@@ -111,14 +129,15 @@ class BaseResampler(BaseSampler):
         """
         self._validate_params()
         x_kind = container_kind(X)
+        X, y_1d, target = self._check_inputs(X, y)
+        self._set_strategy(y_1d)
+        self._check_output_memory(X)
         sparse_dtypes = None
         if x_kind == "dataframe" and self._densify_sparse_frames and _is_sparse_frame(X):
             sparse_dtypes = dict(X.dtypes.items())
             X = X.astype(
                 {c: d.subtype for c, d in sparse_dtypes.items() if isinstance(d, pd.SparseDtype)}
             )
-        X, y_1d, target = self._check_inputs(X, y)
-        self._set_strategy(y_1d)
         X_res, y_res = self._fit_resample(X, y_1d, **params)
         if sparse_dtypes is not None:
             X_res = X_res.astype(sparse_dtypes)
@@ -127,8 +146,30 @@ class BaseResampler(BaseSampler):
         return X_res, target.restore(y_res)
 
     def _set_strategy(self, y: np.ndarray) -> None:
-        self.sampling_strategy_ = check_sampling_strategy(
-            self.sampling_strategy, y, self._sampling_type
+        self.sampling_strategy_ = resolve_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type, owner=type(self).__name__
+        )
+
+    def _check_output_memory(self, X: Any) -> None:
+        """Refuse, before any work, an output larger than tabaug's memory limit.
+
+        An oversampler holds its output (input rows plus new rows) and, when it
+        makes new rows rather than copying them, a float64 work matrix for the
+        new rows. Undersamplers return fewer rows than they were given.
+        """
+        if self._sampling_type != "over-sampling":
+            return
+        n_rows, n_columns = X.shape
+        n_new = sum(self.sampling_strategy_.values())
+        estimate = (n_rows + n_new) * _row_bytes(X, densify=self._densify_sparse_frames)
+        if self._makes_new_rows:
+            estimate += n_new * max(n_columns, 1) * 8 * 2
+        check_memory(
+            estimate,
+            what=f"{type(self).__name__}'s output ({n_rows + n_new:,} rows x {n_columns:,} "
+            "columns)",
+            fix="ask for fewer rows with sampling_strategy (a float ratio below 1, or a dict "
+            "of smaller counts), or resample a sample of the data",
         )
 
     def _check_inputs(self, X: Any, y: Any) -> tuple[Any, np.ndarray, TargetInfo]:
@@ -183,6 +224,33 @@ class BaseOverResampler(BaseResampler, BaseOverSampler):
     True
     """
 
+    def _check_sample_request(
+        self, n_rows: Any, label: Any, fitted_attribute: str, *, n_columns: int
+    ) -> Any:
+        """Checks of a generator's ``sample(n_rows, label)``; return the label as fitted."""
+        owner = type(self).__name__
+        if not hasattr(self, fitted_attribute):
+            raise NotFittedError(
+                f"{owner}.sample needs a trained model: call fit(X, y) or fit_resample(X, y) "
+                "first (sample() generates from the model they train)."
+            )
+        if not isinstance(n_rows, numbers.Integral) or isinstance(n_rows, bool) or n_rows < 0:
+            raise InvalidParameterError(
+                f"{owner}.sample: n_rows must be a non-negative int; got {n_rows!r}."
+            )
+        matches = np.flatnonzero(self.classes_ == label)
+        if matches.size == 0:
+            raise InvalidInputError(
+                f"{owner}.sample: label {label!r} is not a class the model was fitted on; "
+                f"classes are {self.classes_.tolist()}."
+            )
+        check_memory(
+            int(n_rows) * max(n_columns, 1) * 8 * 3,
+            what=f"{owner}.sample({int(n_rows):,} rows)",
+            fix="ask for fewer rows at a time and concatenate the pieces",
+        )
+        return self.classes_[matches[0]]
+
 
 class BaseUnderResampler(BaseResampler, BaseUnderSampler):
     """Base class of tabaug's undersamplers: a subset of the original rows.
@@ -194,6 +262,18 @@ class BaseUnderResampler(BaseResampler, BaseUnderSampler):
     >>> issubclass(RandomUnderSampler, BaseUnderResampler)
     True
     """
+
+
+def _row_bytes(X: Any, *, densify: bool) -> float:
+    """Bytes one row of ``X`` takes in memory (dense when ``densify`` and X is a sparse frame)."""
+    n_rows = max(X.shape[0], 1)
+    if sparse.issparse(X):
+        return (X.data.nbytes + X.indices.nbytes) / n_rows + X.indptr.itemsize
+    if isinstance(X, pd.DataFrame):
+        if densify and _is_sparse_frame(X):
+            return float(sum(getattr(d, "subtype", d).itemsize for d in X.dtypes))
+        return float(X.memory_usage(index=False, deep=False).sum()) / n_rows
+    return float(X.itemsize * np.prod(X.shape[1:]))
 
 
 def _is_sparse_frame(X: pd.DataFrame) -> bool:

@@ -32,7 +32,6 @@ from sklearn.utils._param_validation import (
     InvalidParameterError,
     StrOptions,
 )
-from sklearn.utils.validation import check_is_fitted
 
 from tabaug.base import BaseOverResampler
 from tabaug.deep._transform import TableTransformer
@@ -105,6 +104,29 @@ class _DeepOverSampler(BaseOverResampler):
     # ----- fitting --------------------------------------------------------------
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
         self._warn_extreme()
+        self._fit_model(X, y)
+        torch = import_torch(type(self).__name__)
+        from tabaug.deep import _nets as nets
+
+        numeric_parts, code_parts, label_parts = [], [], []
+        self.n_generated_ = {
+            plain_value(label): int(n) for label, n in self.sampling_strategy_.items()
+        }
+        for label, n_new in self.sampling_strategy_.items():
+            if n_new == 0:
+                continue
+            numeric, codes = self._generate_encoded(torch, nets, int(n_new), label)
+            numeric_parts.append(numeric)
+            code_parts.append(codes)
+            label_parts.append(np.full(n_new, label, dtype=y.dtype))
+        if not label_parts:
+            return append_rows(X, self._codec.decode(self._codec.numeric[:0],
+                                                     self._codec.codes)), y
+        new_rows = self._codec.decode(np.concatenate(numeric_parts), np.concatenate(code_parts))
+        return append_rows(X, new_rows), np.concatenate([y, *label_parts])
+
+    def _fit_model(self, X: Any, y: np.ndarray) -> None:
+        """Encode the table and train the networks."""
         owner = type(self).__name__
         arch = self._check_architecture()
         torch = import_torch(owner)
@@ -155,23 +177,6 @@ class _DeepOverSampler(BaseOverResampler):
             module.eval()
         logger.info("%s trained %d epochs in %.1f s", owner, self.epochs,
                     time.perf_counter() - started)
-
-        numeric_parts, code_parts, label_parts = [], [], []
-        self.n_generated_ = {
-            plain_value(label): int(n) for label, n in self.sampling_strategy_.items()
-        }
-        for label, n_new in self.sampling_strategy_.items():
-            if n_new == 0:
-                continue
-            numeric, codes = self._generate_encoded(torch, _nets, int(n_new), label)
-            numeric_parts.append(numeric)
-            code_parts.append(codes)
-            label_parts.append(np.full(n_new, label, dtype=y.dtype))
-        if not label_parts:
-            return append_rows(X, self._codec.decode(self._codec.numeric[:0],
-                                                     self._codec.codes)), y
-        new_rows = self._codec.decode(np.concatenate(numeric_parts), np.concatenate(code_parts))
-        return append_rows(X, new_rows), np.concatenate([y, *label_parts])
 
     def _train(self, nets: Any, state: dict, n_rows: int) -> pd.DataFrame:
         owner = type(self).__name__
@@ -237,24 +242,14 @@ class _DeepOverSampler(BaseOverResampler):
             Successive calls give different rows; refitting with the same
             ``random_state`` replays the same sequence.
         """
-        check_is_fitted(self, "loss_history_")
         owner = type(self).__name__
-        if (not isinstance(n_rows, numbers.Integral) or isinstance(n_rows, bool)
-                or n_rows < 0):
-            raise InvalidInputError(
-                f"{owner}.sample: n_rows must be a non-negative int; got {n_rows!r}."
-            )
-        matches = np.flatnonzero(self.classes_ == label)
-        if matches.size == 0:
-            raise InvalidInputError(
-                f"{owner}.sample: label {label!r} is not a class the model was fitted on; "
-                f"classes are {self.classes_.tolist()}."
-            )
+        label = self._check_sample_request(n_rows, label, "loss_history_",
+                                           n_columns=len(self._codec.columns)
+                                           if hasattr(self, "_codec") else 1)
         torch = import_torch(owner)
         from tabaug.deep import _nets
 
-        numeric, codes = self._generate_encoded(torch, _nets, int(n_rows),
-                                                self.classes_[matches[0]])
+        numeric, codes = self._generate_encoded(torch, _nets, int(n_rows), label)
         return self._codec.decode(numeric, codes)
 
     # ----- pickling -------------------------------------------------------------

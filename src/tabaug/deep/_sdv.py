@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from tabaug.base import BaseOverResampler
 from tabaug.exceptions import GenerationError, InvalidInputError
@@ -207,6 +206,22 @@ class SDVOverSampler(BaseOverResampler):
 
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
         self._warn_extreme()
+        frame = self._fit_model(X, y)
+        parts, labels = [], []
+        self.n_generated_ = {
+            plain_value(label): int(n) for label, n in self.sampling_strategy_.items()
+        }
+        for label, n_new in self.sampling_strategy_.items():
+            if n_new:
+                parts.append(self._sample_class(int(n_new), label))
+                labels.append(np.full(n_new, label, dtype=y.dtype))
+        if not parts:
+            return append_rows(X, self._restore(frame.iloc[:0])), y
+        new_rows = self._restore(pd.concat(parts, ignore_index=True))
+        return append_rows(X, new_rows), np.concatenate([y, *labels])
+
+    def _fit_model(self, X: Any, y: np.ndarray) -> pd.DataFrame:
+        """Fit the SDV synthesizer on ``X`` with the class as a column; return SDV's table."""
         single_table, metadata_class, self._condition = _import_sdv()
         frame = self._to_frame(X)
         self.classes_, y_index = np.unique(y, return_inverse=True)
@@ -230,19 +245,7 @@ class SDVOverSampler(BaseOverResampler):
         if seed is not None:
             # SDV's only hook to seed its sampler (it otherwise uses a fixed seed).
             self.synthesizer_._set_random_state(seed)
-
-        parts, labels = [], []
-        self.n_generated_ = {
-            plain_value(label): int(n) for label, n in self.sampling_strategy_.items()
-        }
-        for label, n_new in self.sampling_strategy_.items():
-            if n_new:
-                parts.append(self._sample_class(int(n_new), label))
-                labels.append(np.full(n_new, label, dtype=y.dtype))
-        if not parts:
-            return append_rows(X, self._restore(frame.iloc[:0])), y
-        new_rows = self._restore(pd.concat(parts, ignore_index=True))
-        return append_rows(X, new_rows), np.concatenate([y, *labels])
+        return frame
 
     def sample(self, n_rows: int, label: Any) -> pd.DataFrame | np.ndarray:
         """Generate new rows of one class from the fitted synthesizer.
@@ -264,17 +267,8 @@ class SDVOverSampler(BaseOverResampler):
         GenerationError
             If SDV cannot produce ``n_rows`` rows of the class.
         """
-        check_is_fitted(self, "synthesizer_")
-        if (not isinstance(n_rows, numbers.Integral) or isinstance(n_rows, bool)
-                or n_rows < 0):
-            raise InvalidInputError(
-                f"SDVOverSampler.sample: n_rows must be a non-negative int; got {n_rows!r}."
-            )
-        if not np.any(self.classes_ == label):
-            raise InvalidInputError(
-                f"SDVOverSampler.sample: label {label!r} is not a class the model was fitted "
-                f"on; classes are {self.classes_.tolist()}."
-            )
+        label = self._check_sample_request(n_rows, label, "synthesizer_",
+                                           n_columns=len(getattr(self, "_columns", [])))
         return self._restore(self._sample_class(int(n_rows), label) if n_rows else self._empty)
 
     def _to_frame(self, X: Any) -> pd.DataFrame:

@@ -54,6 +54,7 @@ class RandomOverSampler(BaseOverResampler):
         self.random_state = random_state
 
     _densify_sparse_frames = False
+    _makes_new_rows = False
 
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
         self._warn_extreme()

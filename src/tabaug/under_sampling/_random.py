@@ -66,6 +66,7 @@ class RandomUnderSampler(BaseUnderResampler):
         self.replacement = replacement
 
     _densify_sparse_frames = False
+    _makes_new_rows = False
 
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
         rng = check_random_state(self.random_state)

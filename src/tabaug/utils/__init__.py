@@ -76,6 +76,7 @@ from tabaug.utils._validation import (
     label_text,
     plain_value,
     require_classes,
+    resolve_sampling_strategy,
 )
 
 __all__ = [
@@ -124,6 +125,7 @@ __all__ = [
     "read_table",
     "require_classes",
     "require_columns",
+    "resolve_sampling_strategy",
     "resolve_device",
     "seeded_torch",
     "set_config",

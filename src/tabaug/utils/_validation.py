@@ -23,13 +23,13 @@ exception class wherever it is made:
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.preprocessing import label_binarize
 from sklearn.utils.multiclass import type_of_target
 
 from tabaug.exceptions import (
@@ -55,6 +55,7 @@ __all__ = [
     "label_text",
     "plain_value",
     "require_classes",
+    "resolve_sampling_strategy",
 ]
 
 
@@ -217,7 +218,8 @@ class TargetInfo:
     columns: Any = None
     dtype: Any = None
     dtypes: list | None = None
-    one_vs_all: bool = False
+    #: Columns of a one-hot (one-vs-all) target, 0 for a target of labels.
+    one_hot_columns: int = 0
 
     def restore(self, y_res: np.ndarray) -> Any:
         """``y_res`` (1-D labels) in the caller's container, name and dtype.
@@ -230,8 +232,13 @@ class TargetInfo:
         >>> info.restore(np.array([1, 0])).name
         'churn'
         """
-        if self.one_vs_all:
-            y_res = label_binarize(y_res, classes=np.unique(y_res))
+        if self.one_hot_columns:
+            # One column per class of the input, even for two classes (label_binarize,
+            # which imbalanced-learn uses, would give one).
+            dtype = self.dtypes[0] if self.dtypes else self.dtype
+            one_hot = np.zeros((y_res.shape[0], self.one_hot_columns), dtype=np.int64)
+            one_hot[np.arange(y_res.shape[0]), y_res] = 1
+            y_res = one_hot if dtype is None else one_hot.astype(dtype)
         if self.kind == "series":
             return pd.Series(y_res, name=self.name, dtype=self.dtype)
         if self.kind == "dataframe":
@@ -248,10 +255,31 @@ class TargetInfo:
 
 
 def _values_of(y: Any) -> np.ndarray:
-    """A Series' or array's values as NumPy, labels readable by ``type_of_target``."""
+    """Labels as a NumPy array that ``type_of_target`` reads the way imbalanced-learn does.
+
+    Category Series give their categories' values (integer categories stay
+    integers); object arrays of plain numbers become numeric arrays.
+    """
     if isinstance(y, pd.Series):
-        return y.to_numpy(dtype=object) if y.dtype.kind not in "biuf" else y.to_numpy()
-    return np.asarray(y)
+        if isinstance(y.dtype, pd.CategoricalDtype):
+            codes = y.cat.codes.to_numpy()
+            values = np.asarray(y.cat.categories)[codes]
+            if (codes < 0).any():  # missing: refused by the caller with the usual message
+                values = np.where(codes < 0, None, values.astype(object))
+        elif y.dtype.kind not in "biuf":
+            values = y.to_numpy(dtype=object)
+        else:
+            values = y.to_numpy()
+    else:
+        values = np.asarray(y)
+    if values.dtype.kind == "O" and values.size:
+        kind = pd.api.types.infer_dtype(values.ravel(), skipna=False)
+        numeric = {"integer": np.int64, "floating": np.float64, "boolean": np.bool_}
+        if kind in numeric:
+            return values.astype(numeric[kind])
+        if kind == "mixed-integer-float":
+            return values.astype(np.float64)
+    return values
 
 
 def _check_missing(values: np.ndarray, name: str) -> None:
@@ -333,12 +361,15 @@ def check_target(y: Any, *, name: str = "y") -> tuple[np.ndarray, TargetInfo]:
     _check_mixed_types(values, name)
     target_type = type_of_target(values, input_name=name)
     if target_type == "multilabel-indicator":
-        if np.any(values.sum(axis=1) > 1):
+        sums = values.sum(axis=1)
+        if np.any(sums != 1):
+            row = int(np.flatnonzero(sums != 1)[0])
             raise InvalidTargetError(
-                "Multilabel and multioutput targets are not supported: each row needs "
-                "exactly one class. Encode label combinations as single classes first."
+                f"{name} looks one-hot encoded, but row {row} has {int(sums[row])} ones: each "
+                "row needs exactly one class. Multilabel targets are not supported; encode "
+                "label combinations as single classes first, or give unlabeled rows a class."
             )
-        return values.argmax(axis=1), _with_one_vs_all(info)
+        return values.argmax(axis=1), replace(info, one_hot_columns=values.shape[1])
     _refuse_target_type(target_type, name)
     if values.ndim == 2:
         if values.shape[1] != 1:
@@ -347,10 +378,6 @@ def check_target(y: Any, *, name: str = "y") -> tuple[np.ndarray, TargetInfo]:
             )
         values = values[:, 0]
     return values, info
-
-
-def _with_one_vs_all(info: TargetInfo) -> TargetInfo:
-    return TargetInfo(info.kind, info.name, info.columns, info.dtype, info.dtypes, True)
 
 
 def check_labels(values: Any, *, name: str = "y", allow_missing: bool = False) -> np.ndarray:
@@ -372,7 +399,9 @@ def check_labels(values: Any, *, name: str = "y", allow_missing: bool = False) -
                 f"{values.shape[1]} columns. Pass the label column, e.g. frame['label']."
             )
         values = values.iloc[:, 0]
-    array = values.to_numpy() if isinstance(values, pd.Series | pd.Index) else np.asarray(values)
+    if isinstance(values, pd.Index):
+        values = values.to_series()
+    array = _values_of(values)
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
     if array.ndim != 1:
@@ -494,6 +523,64 @@ def check_option(value: Any, name: str, options: Any, *, owner: str = "") -> Any
             f"{', '.join(map(repr, choices))}; got {value!r}."
         )
     return value
+
+
+# --------------------------------------------------------------------------- sampling strategy
+
+
+def resolve_sampling_strategy(
+    sampling_strategy: Any, y: np.ndarray, sampling_type: str, *, owner: str = ""
+) -> dict:
+    """imbalanced-learn's ``check_sampling_strategy``, with messages that say what to do.
+
+    Returns ``{class: number of rows to add (over-sampling) or keep (under-sampling)}``
+    with plain ``int`` counts. A dict or a callable's dict must map classes of
+    ``y`` to whole, non-negative numbers of rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> resolve_sampling_strategy({1: 30}, np.array([0] * 30 + [1] * 10), "over-sampling")
+    {1: 20}
+    """
+    from imblearn.utils import check_sampling_strategy
+
+    prefix = _owner_prefix(owner)
+    strategy = sampling_strategy
+    if callable(strategy):
+        strategy = strategy(y)
+        if not isinstance(strategy, Mapping):
+            raise InvalidParameterError(
+                f"{prefix}the sampling_strategy callable returned a {type(strategy).__name__}; "
+                "it must return a dict {class: number of rows}, e.g. lambda y: {1: 500}."
+            )
+    if isinstance(strategy, Mapping):
+        classes = set(np.unique(y).tolist())
+        for label, count in strategy.items():
+            if plain_value(label) not in classes:
+                raise InvalidParameterError(
+                    f"{prefix}sampling_strategy names {label_text(label, prefix=True)}, which "
+                    f"is not in y (classes: {', '.join(map(label_text, sorted(classes, key=str)))}"
+                    "). Use the labels exactly as they appear in y."
+                )
+            whole = isinstance(count, numbers.Integral) or (
+                isinstance(count, numbers.Real) and float(count).is_integer()
+            )
+            if isinstance(count, bool | np.bool_) or not whole or count < 0:
+                raise InvalidParameterError(
+                    f"{prefix}sampling_strategy[{label_text(label)}] = {count!r} is not a number "
+                    "of rows: give each class a whole, non-negative count, e.g. {1: 500}."
+                )
+        strategy = {label: int(count) for label, count in strategy.items()}
+    try:
+        resolved = check_sampling_strategy(strategy, y, sampling_type)
+    except (TypeError, ValueError) as error:
+        raise InvalidParameterError(
+            f"{prefix}sampling_strategy={sampling_strategy!r} cannot be used here: {error} "
+            "Use a float ratio in (0, 1] (binary only), one of 'auto', 'minority', "
+            "'not minority', 'not majority', 'all', or a dict {class: number of rows}."
+        ) from error
+    return {plain_value(label): int(n) for label, n in resolved.items()}
 
 
 # --------------------------------------------------------------------------- memory
