@@ -11,6 +11,7 @@ never a private name of another package.
   memory limit;
 - the table codec (``_table``): numbers and category codes out, the caller's
   dtypes back;
+- atomic writes (``_atomic``): a failed write leaves the old file untouched;
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
   rendering (``_report``), file reading and writing (``_io``) and the PyTorch
   helpers (``_torch``: import, device, seeding, progress; torch imported on use).
@@ -22,6 +23,7 @@ Examples
 'class 1'
 """
 
+from tabaug.utils._atomic import atomic_directory, atomic_file, write_text_atomic
 from tabaug.utils._config import (
     config_context,
     format_bytes,
@@ -86,6 +88,8 @@ __all__ = [
     "TableCodec",
     "TargetInfo",
     "append_rows",
+    "atomic_directory",
+    "atomic_file",
     "categorical_columns",
     "check_consistent_length",
     "check_features",
@@ -132,4 +136,5 @@ __all__ = [
     "take_rows",
     "text_table",
     "write_table",
+    "write_text_atomic",
 ]

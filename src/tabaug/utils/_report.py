@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from tabaug.utils._atomic import write_text_atomic
+
 UNDEFINED = "undefined"
 
 _CSS = """
@@ -191,7 +193,7 @@ class Report:
         """
         text = json.dumps(self.to_dict(), indent=indent)
         if path is not None:
-            _write(path, text + "\n")
+            write_text_atomic(path, text + "\n")
         return text
 
     def _repr_html_(self) -> str:
@@ -221,10 +223,5 @@ class Report:
         """
         page = html_page(self._html_title, self._html_body(with_plot=True))
         if path is not None:
-            _write(path, page)
+            write_text_atomic(path, page)
         return page
-
-
-def _write(path: Any, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
