@@ -256,7 +256,8 @@ def _explicit_mask(categorical_features: Any, columns: list, owner: str) -> np.n
         else:
             raise InvalidInputError(
                 f"{owner}: categorical_features names {item!r}, which is not a column of X. "
-                f"Columns are: {columns[:20]}{'...' if n_columns > 20 else ''}."
+                "Pass names or positions of existing columns; columns are: "
+                f"{columns[:20]}{'...' if n_columns > 20 else ''}."
             )
     return mask
 

@@ -189,6 +189,11 @@ def check_features(X: Any, *, accept_sparse: bool = True, owner: str = "") -> An
         raise InvalidInputError(
             "X and y are empty: there is nothing to work on. Pass at least one row per class."
         )
+    if matrix.shape[1] == 0:
+        raise InvalidInputError(
+            f"X has {matrix.shape[0]} rows but no columns: {owner or 'this estimator'} needs at "
+            "least one feature column. Check that the feature columns were not all dropped."
+        )
     return matrix
 
 

@@ -1,0 +1,325 @@
+"""The fault matrix: bad input x every entry point gives a clear error, never a wrong answer.
+
+Each case asserts the exception class, that the message names the problem and a
+fix, and that the inputs are unchanged afterwards. CLI cases (in-process through
+``tabaug.cli.main``) also assert the exit status, a one-line message with no
+traceback, and that an existing output file is left exactly as it was with no
+temporary file beside it. The README section "What tabaug guarantees on bad
+input" summarises this file.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+import tabaug
+from tabaug.exceptions import (
+    InsufficientSamplesError,
+    InvalidInputError,
+    InvalidParameterError,
+    InvalidTargetError,
+    InvalidTypeError,
+    MemoryLimitError,
+)
+
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+SKLEARN_PARAMETER_ERROR = __import__(
+    "sklearn.utils._param_validation", fromlist=["InvalidParameterError"]
+).InvalidParameterError
+
+
+@dataclass
+class Fault:
+    """One bad call: what it passes, what must come out."""
+
+    id: str
+    call: Callable[..., Any]
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    error: type | tuple = InvalidInputError
+    problem: str = ""
+    fix: str = ""
+
+
+def _snapshot(value: Any) -> Any:
+    return copy.deepcopy(value)
+
+
+def _same(before: Any, after: Any) -> bool:
+    if isinstance(before, pd.DataFrame):
+        return before.equals(after) and list(before.dtypes) == list(after.dtypes)
+    if isinstance(before, pd.Series):
+        return before.equals(after) and before.dtype == after.dtype
+    if isinstance(before, np.ndarray):
+        return before.dtype == after.dtype and np.array_equal(before, after, equal_nan=True) \
+            if before.dtype.kind in "fc" else np.array_equal(before, after)
+    if sparse.issparse(before):
+        return (before != after).nnz == 0
+    if isinstance(before, dict):
+        return before.keys() == after.keys() and all(_same(before[k], after[k]) for k in before)
+    if isinstance(before, list | tuple):
+        return len(before) == len(after) and all(_same(a, b) for a, b in zip(before, after,
+                                                                                   strict=True))
+    return True
+
+
+# --------------------------------------------------------------------------- data
+
+RNG = np.random.default_rng(0)
+X_NUM = RNG.normal(size=(40, 3))
+Y_BIN = np.r_[np.zeros(30, int), np.ones(10, int)]
+Y_MULTI = np.r_[np.zeros(20, int), np.ones(12, int), np.full(8, 2)]
+FRAME = pd.DataFrame({"income": RNG.normal(50, 10, 40), "age": RNG.integers(18, 90, 40),
+                      "city": pd.Categorical(RNG.choice(["lyon", "oslo"], 40))})
+
+
+def _with(value: float) -> np.ndarray:
+    X = X_NUM.copy()
+    X[3, 1] = value
+    return X
+
+
+def _samplers() -> list[tuple[str, Callable[..., Any]]]:
+    tiny = {"epochs": 1, "batch_size": 20, "verbose": False, "random_state": 0}
+    out = [
+        ("RandomOverSampler", tabaug.RandomOverSampler),
+        ("RandomUnderSampler", tabaug.RandomUnderSampler),
+        ("SMOTE", lambda **kw: tabaug.SMOTE(k_neighbors=3, **kw)),
+        ("GaussianNoiseOverSampler", tabaug.GaussianNoiseOverSampler),
+    ]
+    if HAS_TORCH:
+        out += [
+            ("CTGANOverSampler", lambda **kw: tabaug.CTGANOverSampler(
+                **{**tiny, "embedding_dim": 4, "generator_dim": (8,),
+                   "discriminator_dim": (8,), "pac": 4, **kw})),
+            ("TVAEOverSampler", lambda **kw: tabaug.TVAEOverSampler(
+                **{**tiny, "embedding_dim": 4, "compress_dims": (8,),
+                   "decompress_dims": (8,), **kw})),
+        ]
+    return out
+
+
+SAMPLERS = _samplers()
+OVERSAMPLERS = [entry for entry in SAMPLERS if entry[0] != "RandomUnderSampler"]
+GENERATORS = [entry for entry in SAMPLERS if entry[0] not in ("RandomOverSampler",
+                                                               "RandomUnderSampler")]
+
+
+def _sampler_faults() -> list[Fault]:
+    faults = []
+    for name, make in SAMPLERS:
+        def fit(X, y, make=make, **params):
+            return make(**params).fit_resample(X, y)
+
+        faults += [
+            Fault(f"{name}-one-class", fit, (X_NUM, np.zeros(40, int)), error=InvalidTargetError,
+                  problem="only one class", fix="Check the target"),
+            Fault(f"{name}-continuous-y", fit, (X_NUM, np.linspace(0, 1, 40)),
+                  error=InvalidTargetError, problem="continuous", fix="bin it"),
+            Fault(f"{name}-nan-label", fit, (X_NUM, np.r_[Y_BIN[:-1].astype(float), np.nan]),
+                  error=InvalidTargetError, problem="missing", fix="Drop"),
+            Fault(f"{name}-inf-label", fit, (X_NUM, np.r_[Y_BIN[:-1].astype(float), np.inf]),
+                  error=InvalidTargetError, problem="infinity", fix="Drop"),
+            Fault(f"{name}-mixed-labels", fit,
+                  (X_NUM, np.array([1] * 30 + ["1"] * 10, dtype=object)),
+                  error=InvalidTargetError, problem="mixes text and numbers", fix="astype"),
+            Fault(f"{name}-multilabel", fit,
+                  (X_NUM, np.c_[Y_BIN, np.ones(40, int)]), error=InvalidTargetError,
+                  problem="exactly one class", fix="single classes"),
+            Fault(f"{name}-y-none", fit, (X_NUM, None), error=InvalidTargetError,
+                  problem="None", fix="Pass the class labels"),
+            Fault(f"{name}-length", fit, (X_NUM, Y_BIN[:-1]), problem="40 rows but y has 39",
+                  fix="same split"),
+            Fault(f"{name}-empty", fit, (np.empty((0, 3)), np.empty(0, int)), problem="empty",
+                  fix="at least one row"),
+            Fault(f"{name}-no-columns", fit, (np.empty((40, 0)), Y_BIN), problem="no columns",
+                  fix="at least one feature column"),
+            Fault(f"{name}-1d-X", fit, (X_NUM[:, 0], Y_BIN), problem="2-D", fix="reshape"),
+            Fault(f"{name}-3d-X", fit, (X_NUM.reshape(40, 3, 1), Y_BIN), problem="2-D",
+                  fix="reshape"),
+            Fault(f"{name}-strategy-name", fit, (X_NUM, Y_BIN),
+                  {"sampling_strategy": "balanced"}, error=SKLEARN_PARAMETER_ERROR,
+                  problem="sampling_strategy", fix="auto"),
+            Fault(f"{name}-strategy-unknown-class", fit, (X_NUM, Y_BIN),
+                  {"sampling_strategy": {5: 30}}, error=InvalidParameterError,
+                  problem="not in y", fix="labels exactly"),
+            Fault(f"{name}-strategy-fraction", fit, (X_NUM, Y_BIN),
+                  {"sampling_strategy": {1: 20.5}}, error=InvalidParameterError,
+                  problem="not a number of rows", fix="whole"),
+            Fault(f"{name}-strategy-text-count", fit, (X_NUM, Y_BIN),
+                  {"sampling_strategy": {1: "20"}}, error=InvalidParameterError,
+                  problem="not a number of rows", fix="whole"),
+            Fault(f"{name}-strategy-callable-list", fit, (X_NUM, Y_BIN),
+                  {"sampling_strategy": lambda y: [1, 2]}, error=InvalidParameterError,
+                  problem="returned a list", fix="must return a dict"),
+            Fault(f"{name}-strategy-float-multiclass", fit, (X_NUM, Y_MULTI),
+                  {"sampling_strategy": 0.5}, error=InvalidParameterError,
+                  problem="binary", fix="dict"),
+            Fault(f"{name}-random-state", fit, (X_NUM, Y_BIN), {"random_state": "seed"},
+                  error=SKLEARN_PARAMETER_ERROR, problem="random_state", fix="int"),
+        ]
+    for name, make in OVERSAMPLERS:
+        def fit(X, y, make=make, **params):
+            return make(**params).fit_resample(X, y)
+
+        faults += [
+            Fault(f"{name}-strategy-shrinks", fit, (X_NUM, Y_BIN), {"sampling_strategy": {1: 5}},
+                  error=InvalidParameterError, problem="greater or equal", fix="dict"),
+            Fault(f"{name}-memory", fit, (X_NUM, Y_BIN),
+                  {"sampling_strategy": {1: 10**10}}, error=MemoryLimitError,
+                  problem="would need about", fix="set_config"),
+        ]
+    for name, make in GENERATORS:
+        def fit(X, y, make=make, **params):
+            return make(**params).fit_resample(X, y)
+
+        faults += [
+            Fault(f"{name}-nan-feature", fit, (_with(np.nan), Y_BIN), problem="NaN",
+                  fix="Impute"),
+            Fault(f"{name}-inf-feature", fit, (_with(np.inf), Y_BIN), problem="infinit",
+                  fix="Impute"),
+            Fault(f"{name}-unknown-categorical", fit, (FRAME, Y_BIN),
+                  {"categorical_features": ["town"]}, problem="not a column",
+                  fix="Pass names or positions"),
+            Fault(f"{name}-categorical-string", fit, (FRAME, Y_BIN),
+                  {"categorical_features": "city"}, error=SKLEARN_PARAMETER_ERROR,
+                  problem="categorical_features", fix="array-like"),
+        ]
+    faults.append(Fault("SMOTE-few-neighbours", lambda: tabaug.SMOTE(k_neighbors=5)
+                        .fit_resample(X_NUM[:33], Y_BIN[:33]), error=InsufficientSamplesError,
+                        problem="class 1 has 3 rows", fix="k_neighbors=2"))
+    faults.append(Fault("SMOTE-text-array", lambda: tabaug.SMOTE(categorical_features=[])
+                        .fit_resample(np.c_[X_NUM, ["a"] * 40].astype(object), Y_BIN),
+                        error=InvalidTypeError, problem="text", fix="categorical_features"))
+    if HAS_TORCH:
+        for name, make in GENERATORS[2:]:
+            faults += [
+                Fault(f"{name}-sparse", lambda make=make: make().fit_resample(
+                    sparse.csr_matrix(X_NUM), Y_BIN), problem="sparse", fix="toarray"),
+                Fault(f"{name}-sample-before-fit", lambda make=make: make().sample(3, 1),
+                      error=ValueError, problem="needs a trained model", fix="call fit"),
+            ]
+    return faults
+
+
+def _evaluate_faults() -> list[Fault]:
+    y = np.r_[np.zeros(30, int), np.ones(10, int)]
+    scores = RNG.random(40)
+    return [
+        Fault("evaluate-length", tabaug.evaluate, (y, y[:-1]), problem="40 rows",
+              fix="one prediction per row"),
+        Fault("evaluate-one-class", tabaug.evaluate, (np.zeros(40, int), y),
+              error=InvalidTargetError, problem="single class", fix="include every class"),
+        Fault("evaluate-nan-pred", tabaug.evaluate, (y, np.r_[y[:-1].astype(float), np.nan]),
+              error=InvalidTargetError, problem="missing", fix="Drop"),
+        Fault("evaluate-continuous", tabaug.evaluate, (RNG.random(40), y),
+              error=InvalidTargetError, problem="continuous", fix="class labels"),
+        Fault("evaluate-score-shape", tabaug.evaluate, (y, y), {"y_score": scores[:-1]},
+              problem="shape", fix="one column per class"),
+        Fault("evaluate-score-nan", tabaug.evaluate, (y, y),
+              {"y_score": np.r_[scores[:-1], np.nan]}, problem="NaN", fix=""),
+        Fault("evaluate-score-text", tabaug.evaluate, (y, y),
+              {"y_score": np.array(["high"] * 40, dtype=object)}, problem="score",
+              fix="number"),
+        Fault("evaluate-labels-duplicate", tabaug.evaluate, (y, y), {"labels": [0, 1, 1]},
+              problem="duplicates", fix="each class once"),
+        Fault("evaluate-label-not-listed", tabaug.evaluate, (y, y), {"labels": [0]},
+              problem="not in labels", fix="add them to labels"),
+        Fault("evaluate-mixed-labels", tabaug.evaluate,
+              (np.array([1] * 30 + ["1"] * 10, dtype=object), y), error=InvalidTargetError,
+              problem="mixes text and numbers", fix="astype"),
+        Fault("evaluate-2d", tabaug.evaluate, (np.c_[y, y], y), problem="1-D",
+              fix="one class label per row"),
+        Fault("evaluate-bootstrap-negative", tabaug.evaluate, (y, y), {"n_bootstrap": -1},
+              error=InvalidParameterError, problem="n_bootstrap", fix=""),
+    ]
+
+
+def _audit_faults() -> list[Fault]:
+    frame = FRAME.assign(label=Y_BIN, split=np.where(np.arange(40) % 4, "train", "test"))
+    return [
+        Fault("audit-no-target", tabaug.audit, (frame,), problem="target=",
+              fix="column name"),
+        Fault("audit-missing-column", tabaug.audit, (frame,), {"target": "lable"},
+              problem="no column 'lable'", fix="its columns are"),
+        Fault("audit-missing-split", tabaug.audit, (frame,), {"target": "label",
+                                                              "split": "fold"},
+              problem="no column 'fold'", fix="its columns are"),
+        Fault("audit-one-class", tabaug.audit, (np.zeros(40, int),),
+              error=InvalidTargetError, problem="single class", fix="right column"),
+        Fault("audit-continuous", tabaug.audit, (RNG.random(40),), error=InvalidTargetError,
+              problem="continuous", fix="bin"),
+        Fault("audit-no-file", tabaug.audit, ("no-such-file.csv",), {"target": "y"},
+              problem="no such file", fix=""),
+        Fault("audit-leakage-without-features", tabaug.audit, ({"train": Y_BIN},),
+              {"check_leakage": True}, problem="needs features", fix="pass"),
+        Fault("audit-threshold", tabaug.audit, (Y_BIN,), {"minority_threshold": 2.0},
+              error=InvalidParameterError, problem="minority_threshold", fix=""),
+        Fault("audit-split-length", tabaug.audit, (Y_BIN,), {"split": ["train"] * 39},
+              problem="39 values", fix=""),
+        Fault("audit-empty-dict", tabaug.audit, ({},), problem="empty", fix="pass"),
+        Fault("audit-mixed-labels", tabaug.audit,
+              (np.array([1] * 30 + ["1"] * 10, dtype=object),), error=InvalidTargetError,
+              problem="mixes text and numbers", fix="astype"),
+    ]
+
+
+def _compare_faults() -> list[Fault]:
+    def run(X=X_NUM, y=Y_BIN, **kwargs):
+        kwargs.setdefault("estimator", LogisticRegression())
+        return tabaug.compare(X, y, progress=False, cv=2, n_repeats=1, **kwargs)
+
+    return [
+        Fault("compare-length", run, (X_NUM, Y_BIN[:-1]), problem="40 rows but y has 39",
+              fix="row for row"),
+        Fault("compare-one-class", run, (X_NUM, np.zeros(40, int)), error=InvalidTargetError,
+              problem="one class", fix=""),
+        Fault("compare-continuous", run, (X_NUM, RNG.random(40)), error=InvalidTargetError,
+              problem="continuous", fix="Bin"),
+        Fault("compare-unknown-strategy", run, (), {"strategies": ["smoote"]},
+              problem="unknown strategy 'smoote'", fix="Valid names"),
+        Fault("compare-unknown-score", run, (), {"scoring": ["accuracyy"]},
+              problem="unknown score", fix="get_scorer_names"),
+        Fault("compare-estimator-class", run, (), {"estimator": LogisticRegression},
+              error=TypeError, problem="instance", fix="LogisticRegression()"),
+        Fault("compare-not-classifier", run, (), {"estimator": object()}, error=TypeError,
+              problem="fit and predict", fix="LogisticRegression"),
+        Fault("compare-cv-string", run, (), {"cv": "5"}, problem="cv", fix="int"),
+        Fault("compare-groups-length", run, (), {"groups": np.arange(39)},
+              problem="groups has 39", fix="one group label per row"),
+        Fault("compare-repeats", run, (), {"n_repeats": 0}, problem="n_repeats", fix=""),
+        Fault("compare-alpha", run, (), {"alpha": 2}, problem="alpha", fix=""),
+    ]
+
+
+FAULTS = [*_sampler_faults(), *_evaluate_faults(), *_audit_faults(), *_compare_faults()]
+_FIX_WORDS = re.compile(
+    r"\b(pass|use|drop|convert|choose|give|install|call|ask|set|check|add|remove|impute|bin|"
+    r"reshape|wrap|encode|include|pick|split|merge|lower|raise|try|resample|name|list|"
+    r"must be|must lie|one of)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[fault.id for fault in FAULTS])
+def test_bad_input_gets_a_clear_error_and_leaves_inputs_alone(fault):
+    before = _snapshot((fault.args, fault.kwargs))
+    with pytest.raises(fault.error) as info:
+        fault.call(*fault.args, **fault.kwargs)
+    message = str(info.value)
+    assert isinstance(info.value, ValueError | TypeError | MemoryError), type(info.value)
+    assert re.search(fault.problem, message), (fault.problem, message)
+    assert re.search(fault.fix, message), (fault.fix, message)
+    assert _FIX_WORDS.search(message), f"the message says no fix: {message}"
+    assert _same(before, (fault.args, fault.kwargs)), "the call changed its inputs"
