@@ -68,32 +68,21 @@ def row_hashes(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _unhashable_error(frame: pd.DataFrame) -> InvalidInputError:
-    found = next(
-        (
-            (column, value)
-            for column in frame.columns
-            if frame[column].dtype == object
-            for value in frame[column]
-            if isinstance(value, _CONTAINERS)
-        ),
-        None,
-    )
-    if found is None:
-        return InvalidInputError(
-            "some feature values cannot be compared row to row by the leakage check; convert "
-            "container values (lists, dicts, arrays) to text, or pass check_leakage=False."
-        )
-    column, value = found
+    for column in frame.columns:
+        try:
+            pd.util.hash_pandas_object(frame[column], index=False)
+        except (TypeError, ValueError):
+            kinds = sorted({type(v).__name__ for v in frame[column] if not isinstance(v, str)})
+            return InvalidInputError(
+                f"column {column!r} holds values of type {', '.join(kinds[:3])}, which the "
+                "leakage check cannot compare row to row. Convert the column to text "
+                f"(frame[{column!r}] = frame[{column!r}].astype(str)), drop it, or pass "
+                "check_leakage=False."
+            )
     return InvalidInputError(
-        f"column {column!r} holds values of type {type(value).__name__} (e.g. {value!r:.40}), "
-        "which the leakage check cannot compare row to row. Convert the column to text "
-        f"(frame[{column!r}] = frame[{column!r}].astype(str)), drop it, or pass "
-        "check_leakage=False."
+        "some feature values cannot be compared row to row by the leakage check; convert "
+        "container values (lists, dicts, arrays) to text, or pass check_leakage=False."
     )
-
-
-#: Cell values that row hashing refuses.
-_CONTAINERS = (list, tuple, dict, set, frozenset, np.ndarray)
 
 
 def exact_duplicates(hashes: dict[str, np.ndarray], reference: str) -> dict[str, dict[str, Any]]:
