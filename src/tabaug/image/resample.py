@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_sampling_strategy
 from sklearn.utils import check_random_state
 
 from tabaug.exceptions import GenerationError, InvalidParameterError
@@ -23,6 +22,7 @@ from tabaug.utils import (
     fill_doc,
     format_bytes,
     require_classes,
+    resolve_sampling_strategy,
 )
 
 __all__ = ["ImageOverSampler"]
@@ -334,8 +334,8 @@ class ImageOverSampler(BaseOverSampler):
 
     def _set_strategy(self, y: np.ndarray) -> None:
         require_classes(y)
-        self.sampling_strategy_ = check_sampling_strategy(
-            self.sampling_strategy, y, self._sampling_type
+        self.sampling_strategy_ = resolve_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type, owner=type(self).__name__
         )
 
     def _pipeline(self) -> Compose:

@@ -43,6 +43,7 @@ from tabaug.utils._io import (
     iter_chunks,
     read_table,
     require_columns,
+    table_bytes,
     write_table,
 )
 from tabaug.utils._report import (
@@ -137,6 +138,7 @@ __all__ = [
     "resolve_device",
     "seeded_torch",
     "set_config",
+    "table_bytes",
     "take_rows",
     "text_table",
     "write_table",
