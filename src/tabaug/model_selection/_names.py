@@ -3,7 +3,9 @@
 Names are accepted with hyphens or underscores (``random-over`` and
 ``random_over``), in any case; :func:`canonical_name` gives the spelling used
 in results (underscores for strategies and samplers, hyphens for estimators,
-as scikit-learn's and imbalanced-learn's docs spell them).
+as scikit-learn's and imbalanced-learn's docs spell them), and
+:func:`canonical_strategy` checks a strategy name, ``smote+corrected``
+variants included.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from tabaug.exceptions import InvalidParameterError
 
 __all__ = [
     "DEFAULT_STRATEGIES",
+    "ENSEMBLE_NAMES",
     "ESTIMATOR_NAMES",
     "SAMPLER_NAMES",
     "STRATEGY_NAMES",
+    "TEST_NAMES",
+    "VARIANT_NAMES",
     "canonical_name",
+    "canonical_strategy",
     "make_sampler",
 ]
 
@@ -40,10 +46,16 @@ DEFAULT_STRATEGIES = (
     "none", "class_weight", "threshold",
     *(name for name in SAMPLER_NAMES if name not in DEEP_SAMPLER_NAMES),
 )
-#: Every built-in strategy name of compare.
-STRATEGY_NAMES = (*DEFAULT_STRATEGIES, *DEEP_SAMPLER_NAMES)
+#: imbalanced-learn's under-sampling ensembles; opt-in strategies of compare.
+ENSEMBLE_NAMES = ("balanced_bagging", "easy_ensemble")
+#: Every built-in strategy name of compare (variants ``<sampler>+<variant>`` aside).
+STRATEGY_NAMES = (*DEFAULT_STRATEGIES, *DEEP_SAMPLER_NAMES, *ENSEMBLE_NAMES)
+#: Suffixes of a resampling strategy that change its probabilities only (``smote+corrected``).
+VARIANT_NAMES = ("corrected", "calibrated")
+#: The paired tests of compare.
+TEST_NAMES = ("corrected_t", "wilcoxon")
 #: The standard models of make_estimator.
-ESTIMATOR_NAMES = ("logistic", "random-forest", "hist-gradient-boosting")
+ESTIMATOR_NAMES = ("logistic", "random-forest", "hist-gradient-boosting", "balanced-random-forest")
 
 
 def canonical_name(name: str, *, separator: str = "_") -> str:
@@ -56,6 +68,56 @@ def canonical_name(name: str, *, separator: str = "_") -> str:
     """
     other = "-" if separator == "_" else "_"
     return str(name).strip().lower().replace(other, separator)
+
+
+def split_variant(name: str) -> tuple[str, str]:
+    """``("smote", "corrected")`` for ``"smote+corrected"``; ``(name, "")`` without a ``+``.
+
+    The variant is checked and canonical; the base is canonical when it is a
+    built-in name (else left as given: a name of the caller's own sampler).
+    """
+    base, plus, variant = str(name).strip().rpartition("+")
+    if not plus:
+        return str(name).strip(), ""
+    key = canonical_name(variant)
+    if key not in VARIANT_NAMES:
+        raise InvalidParameterError(
+            f"unknown strategy variant {variant!r} in {name!r}; a resampling strategy takes "
+            f"'+corrected' or '+calibrated' (e.g. 'smote+corrected')."
+        )
+    base = base.strip()
+    return (canonical_name(base) if canonical_name(base) in STRATEGY_NAMES else base), key
+
+
+def canonical_strategy(name: str) -> str:
+    """A built-in strategy name in the spelling of results; raise for an unknown one.
+
+    Accepts both spellings (``random-over``, ``random_over``) and the
+    probability variants of the built-in samplers (``smote+corrected``,
+    ``random-under+calibrated``).
+
+    Examples
+    --------
+    >>> from tabaug.model_selection import canonical_strategy
+    >>> canonical_strategy("Random-Under"), canonical_strategy("smote + Corrected")
+    ('random_under', 'smote+corrected')
+    """
+    base, variant = split_variant(name)
+    key = canonical_name(base)
+    if variant:
+        if key not in SAMPLER_NAMES:
+            raise InvalidParameterError(
+                f"{name!r}: '+{variant}' applies to a resampling strategy "
+                f"({', '.join(SAMPLER_NAMES)}); {base!r} is not one."
+            )
+        return f"{key}+{variant}"
+    if key not in STRATEGY_NAMES:
+        raise InvalidParameterError(
+            f"unknown strategy {name!r}. Valid names: {', '.join(STRATEGY_NAMES)} "
+            "(hyphens or underscores), and '<sampler>+corrected' or '<sampler>+calibrated' "
+            "for a resampling strategy."
+        )
+    return key
 
 
 def make_sampler(name: str, **params: Any) -> Any:
