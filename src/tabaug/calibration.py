@@ -1,4 +1,4 @@
-"""Probabilities after resampling: map a resampled model's probabilities back to the real class shares.
+"""Probabilities after resampling: map them back to the class shares of the real data.
 
 Resampling changes the class shares a model learns from: from ``pi`` (the
 data) to ``pi'`` (after resampling). A model that estimated ``p'(c | x)`` on
