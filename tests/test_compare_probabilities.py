@@ -270,3 +270,24 @@ def make_sampler_smote():
     from tabaug.model_selection import make_sampler
 
     return make_sampler("smote")
+
+
+def test_multiclass_with_a_class_absent_from_a_training_fold():
+    X, y = make_classification(n_samples=180, n_features=5, n_informative=3, n_classes=3,
+                               weights=[0.6, 0.3], random_state=0)
+    rare = np.flatnonzero(y == 2)
+    others = np.flatnonzero(y != 2)
+    # split 0 trains without class 2 at all; split 1 is an ordinary split
+    splits = [(others[::2], np.r_[others[1::2], rare]),
+              (np.r_[others[1::2], rare[::2]], np.r_[others[::2], rare[1::2]])]
+    result = compare(X, y, estimator=LogisticRegression(),
+                     strategies=["random_under", "random_under+corrected"],
+                     scoring=["balanced_accuracy", "brier", "log_loss", "ece"], cv=splits,
+                     progress=False)
+    assert result.strategies == ["none", "random_under", "random_under+corrected"]
+    values = result.fold_scores[["brier", "log_loss", "ece"]].to_numpy()
+    assert np.isfinite(values).all()
+    # the class never seen in training gets probability 0: its rows cost log(1e-15) each
+    first = result.fold_scores[(result.fold_scores.split == 0)
+                               & (result.fold_scores.strategy == "random_under+corrected")]
+    assert first["log_loss"].iloc[0] > rare.size / len(splits[0][1]) * 30
