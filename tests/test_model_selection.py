@@ -48,13 +48,13 @@ def test_smote_adapts_to_the_folds_in_a_new_plan():
     plan = resolve_strategies({"smote": sampler}, LogisticRegression(), 2)
     y = np.r_[np.zeros(20, int), np.ones(4, int)]
     splits = [(np.r_[0:10, 20:23], np.r_[10:20, 23:24]), (np.r_[10:20, 21:24], np.r_[0:10, 20])]
-    adapted = fit_smote_to_folds(plan, y, splits)
+    adapted = fit_smote_to_folds(plan, y, splits, 5)
     assert adapted is not plan
     assert adapted.strategies[1].sampler.k_neighbors == 2
     assert sampler.k_neighbors == 5 and plan.strategies[1].sampler is sampler
     assert adapted.notes[-1].startswith("smote: k_neighbors lowered from 5 to 2")
     tiny = np.r_[np.zeros(20, int), np.ones(2, int)]
-    gone = fit_smote_to_folds(plan, tiny, [(np.r_[0:10, 20], np.r_[10:20, 21])] * 2)
+    gone = fit_smote_to_folds(plan, tiny, [(np.r_[0:10, 20], np.r_[10:20, 21])] * 2, 5)
     assert gone.names == ["none"] and gone.skipped[0].name == "smote"
 
 

@@ -262,15 +262,20 @@ def compare(
     threshold = threshold_target(primary, scoring_plan, classes, minority)
     inner_folds = inner_cv(counts, splits.pairs)
 
-    runs = [plan_run(name, model, strategies, X, y, splits, sampler_position, threshold,
-                     len(classes)) for name, model in models.items()]
+    # plain loops, not comprehensions: the warnings these calls raise point at the caller
+    runs = []
+    for name, model in models.items():
+        runs.append(plan_run(name, model, strategies, X, y, splits, sampler_position,
+                             threshold, len(classes), inner_folds))
     tasks = sorted((task for run in runs
                     for task in tasks_of(run, splits, seeds, threshold, inner_folds)),
                    key=lambda task: task.split_index)
     records, warning_notes = run_fits(tasks, X, y, scoring_plan, minority, classes, n_jobs,
                                       progress)
-    tables = [finish_run(run, records, splits, scoring_plan, primary, min_effect, alpha, test)
-              for run in runs]
+    tables = []
+    for run in runs:
+        tables.append(finish_run(run, records, splits, scoring_plan, primary, min_effect,
+                                 alpha, test))
 
     greater = scoring_plan.greater_is_better()
     common = dict(

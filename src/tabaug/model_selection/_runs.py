@@ -61,11 +61,11 @@ class ModelRun:
 
 def plan_run(name: str | None, estimator: Any, strategies: Any, X: Any, y: np.ndarray,
              splits: Splits, sampler_position: str, threshold: ThresholdTarget,
-             n_classes: int) -> ModelRun:
+             n_classes: int, inner_folds: int) -> ModelRun:
     plan = resolve_strategies(strategies, estimator, n_classes)
     for skip in plan.skipped:
         _warn_skip(skip, name, stacklevel=4)
-    plan = fit_smote_to_folds(plan, y, splits.pairs)
+    plan = fit_smote_to_folds(plan, y, splits.pairs, inner_folds)
     if "threshold" in plan.kinds().values():
         plan = plan.with_note(threshold.note)
     first = sampler_goes_first(sampler_position, X, estimator)

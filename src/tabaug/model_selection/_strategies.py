@@ -342,25 +342,38 @@ def _class_weight_params(estimator: Any) -> tuple[str, ...]:
     return tuple(key for key in nested if key.count("__") == depth)
 
 
-def fit_smote_to_folds(plan: StrategyPlan, y: np.ndarray, splits: list) -> StrategyPlan:
-    """The plan with the built-in SMOTE's k_neighbors lowered to what every training fold allows."""
-    smote = next((s for s in plan.strategies if s.name == "smote"), None)
-    if smote is None or not hasattr(smote.sampler, "k_neighbors"):
-        return plan
-    k = smote.sampler.k_neighbors
-    if not isinstance(k, int):
-        return plan
-    smallest = min(int(np.unique(y[train], return_counts=True)[1].min()) for train, _ in splits)
-    if smallest > k:
-        return plan
-    if smallest < 2:
-        return plan.without([Skip("smote", f"a training fold has a class of {smallest} row")])
-    sampler = clone(smote.sampler).set_params(k_neighbors=smallest - 1)
-    return plan.replaced(
-        dataclasses.replace(smote, sampler=sampler),
-        f"smote: k_neighbors lowered from {k} to {smallest - 1}, since the smallest class "
-        f"has {smallest} rows in some training fold.",
-    )
+def fit_smote_to_folds(plan: StrategyPlan, y: np.ndarray, splits: list, inner_folds: int
+                       ) -> StrategyPlan:
+    """The plan with the built-in SMOTE's k_neighbors lowered to what every training fold allows.
+
+    ``smote+calibrated`` resamples the inner training parts of its calibration
+    (``inner_folds`` of them), which are smaller still.
+    """
+    smallest = None
+    for name in ("smote", "smote+calibrated"):
+        smote = next((s for s in plan.strategies if s.name == name), None)
+        if smote is None or not isinstance(getattr(smote.sampler, "k_neighbors", None), int):
+            continue
+        if smallest is None:
+            smallest = min(int(np.unique(y[train], return_counts=True)[1].min())
+                           for train, _ in splits)
+        rows, where = smallest, "some training fold"
+        if name != "smote":
+            rows -= math.ceil(smallest / inner_folds)
+            where = "some inner training fold of the calibration"
+        k = smote.sampler.k_neighbors
+        if rows > k:
+            continue
+        if rows < 2:
+            plan = plan.without([Skip(name, f"a training fold has a class of {rows} row")])
+            continue
+        sampler = clone(smote.sampler).set_params(k_neighbors=rows - 1)
+        plan = plan.replaced(
+            dataclasses.replace(smote, sampler=sampler),
+            f"{name}: k_neighbors lowered from {k} to {rows - 1}, since the smallest class "
+            f"has {rows} rows in {where}.",
+        )
+    return plan
 
 
 def sampler_goes_first(position: str, X: Any, estimator: Any) -> bool:
