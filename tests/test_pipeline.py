@@ -209,3 +209,17 @@ def test_bad_probability_settings_are_refused(imbalanced):
     with pytest.raises(InvalidParameterError, match="calibration_cv"):
         ResampledClassifier(SMOTE(), LogisticRegression(), probabilities="calibrated",
                             calibration_cv=1).fit(X, y)
+
+
+@pytest.mark.parametrize("method", ["sigmoid", "temperature"])
+def test_calibrated_keeps_string_labels_for_the_sampler_and_the_model(method):
+    X, y = make_classification(n_samples=240, n_classes=3, n_informative=4,
+                               weights=[0.7, 0.2], random_state=0)
+    y = pd.Series(np.array(["a", "b", "c"])[y])
+    # a sampling_strategy keyed by label: the sampler must see the labels, not codes
+    sampler = RandomOverSampler(sampling_strategy={"b": 120, "c": 120}, random_state=0)
+    model = ResampledClassifier(sampler, LogisticRegression(), probabilities="calibrated",
+                                calibration_method=method, calibration_cv=3).fit(X, y)
+    np.testing.assert_array_equal(model.classes_, ["a", "b", "c"])
+    assert set(model.predict(X)) <= {"a", "b", "c"}
+    np.testing.assert_allclose(model.predict_proba(X).sum(axis=1), 1.0)

@@ -273,8 +273,8 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                         ) -> ResampledClassifier:
         from sklearn.calibration import CalibratedClassifierCV
 
-        labels, counts = require_classes(check_target(y)[0],
-                                         what="there is no probability to calibrate")
+        y_1d = check_target(y)[0]
+        labels, counts = require_classes(y_1d, what="there is no probability to calibrate")
         n_folds = self.calibration_cv if isinstance(self.calibration_cv, numbers.Integral) \
             else None
         if n_folds is not None and counts.min() < n_folds:
@@ -284,13 +284,13 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"{n_folds} per class. Lower calibration_cv (at least 2) or use "
                 "probabilities='prior_corrected'."
             )
-        base = ResampledClassifier(self.sampler, self.estimator)
+        base = _OnCodes(self.sampler, self.estimator, labels)
         self.calibrator_ = CalibratedClassifierCV(
             base, method=self.calibration_method, cv=self.calibration_cv, ensemble=False
-        ).fit(X, y, sample_weight=sample_weight, **fit_params)
-        fitted = self.calibrator_.calibrated_classifiers_[0].estimator
+        ).fit(X, np.searchsorted(labels, y_1d), sample_weight=sample_weight, **fit_params)
+        fitted = self.calibrator_.calibrated_classifiers_[0].estimator.model_
         self.sampler_, self.estimator_ = fitted.sampler_, fitted.estimator_
-        self.classes_ = fitted.classes_
+        self.classes_ = labels[self.calibrator_.classes_]
         self.original_shares_ = fitted.original_shares_
         self.resampled_shares_ = fitted.resampled_shares_
         for attribute in ("n_features_in_", "feature_names_in_"):
@@ -413,3 +413,45 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         )
         tags.input_tags.sparse = inner.input_tags.sparse
         return tags
+
+
+def _model_has(attribute: str):
+    def check(self: _OnCodes) -> bool:
+        model = self.model_ if hasattr(self, "model_") else self.estimator
+        return hasattr(model, attribute)
+
+    return check
+
+
+class _OnCodes(ClassifierMixin, BaseEstimator):
+    """A ResampledClassifier fitted on the caller's labels, seen through integer class codes.
+
+    scikit-learn's CalibratedClassifierCV turns string labels into codes before
+    it fits the estimator, with temperature scaling only. Giving it codes for
+    every method, and turning them back into labels here, keeps the sampler
+    (and a ``sampling_strategy`` keyed by label) and the final model on the
+    caller's labels.
+    """
+
+    def __init__(self, sampler: Any = None, estimator: Any = None, labels: Any = None) -> None:
+        self.sampler = sampler
+        self.estimator = estimator
+        self.labels = labels
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any) -> _OnCodes:
+        labels = np.asarray(self.labels)
+        self.model_ = ResampledClassifier(self.sampler, self.estimator).fit(
+            X, labels[np.asarray(y)], sample_weight=sample_weight, **fit_params)
+        self.classes_ = np.searchsorted(labels, self.model_.classes_)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        return np.searchsorted(np.asarray(self.labels), self.model_.predict(X))
+
+    @available_if(_model_has("predict_proba"))
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self.model_.predict_proba(X)
+
+    @available_if(_model_has("decision_function"))
+    def decision_function(self, X: Any) -> np.ndarray:
+        return self.model_.decision_function(X)
