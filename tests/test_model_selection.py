@@ -98,3 +98,17 @@ def test_bad_settings_are_parameter_errors(kwargs, match):
 def test_make_estimator_refuses_unknown_names_as_a_parameter_error():
     with pytest.raises(InvalidParameterError, match="hist-gradient-boosting"):
         make_estimator("svm", np.zeros((4, 2)))
+
+
+def test_add_variants_for_the_command_line():
+    from tabaug.model_selection import DEFAULT_STRATEGIES, add_variants
+
+    names = add_variants(None, ["calibrated", "corrected"])
+    assert names[: len(DEFAULT_STRATEGIES) + 2][:4] == ["none", "class_weight", "threshold",
+                                                        "random_over"]
+    assert names[4:6] == ["random_over+calibrated", "random_over+corrected"]
+    assert add_variants(["smote"], ["resampled"]) == ["smote"]
+    with pytest.raises(InvalidParameterError, match="unknown probabilities"):
+        add_variants(["smote"], ["fixed"])
+    with pytest.raises(InvalidParameterError, match="unknown strategy"):
+        add_variants(["smoote"], ["corrected"])

@@ -23,6 +23,7 @@ __all__ = [
     "STRATEGY_NAMES",
     "TEST_NAMES",
     "VARIANT_NAMES",
+    "add_variants",
     "canonical_name",
     "canonical_strategy",
     "make_sampler",
@@ -118,6 +119,41 @@ def canonical_strategy(name: str) -> str:
             "for a resampling strategy."
         )
     return key
+
+
+def add_variants(strategies: Any, variants: Any) -> list[str]:
+    """Strategy names with the probability ``variants`` of each built-in resampling strategy.
+
+    ``variants`` holds ``'corrected'`` and/or ``'calibrated'`` (``'resampled'``,
+    the plain strategy, adds nothing); each built-in sampler strategy in
+    ``strategies`` (None: the default strategies) is followed by its
+    ``+corrected`` / ``+calibrated`` variants. Names are checked and given in
+    the spelling of results. What the command line's ``--probabilities`` does.
+
+    Examples
+    --------
+    >>> from tabaug.model_selection import add_variants
+    >>> add_variants(["none", "random-under"], ["resampled", "corrected"])
+    ['none', 'random_under', 'random_under+corrected']
+    """
+    names = [canonical_strategy(name) for name in
+             (DEFAULT_STRATEGIES if strategies is None else strategies)]
+    wanted = []
+    for variant in variants:
+        key = canonical_name(variant)
+        if key not in ("resampled", *VARIANT_NAMES):
+            raise InvalidParameterError(
+                f"unknown probabilities {variant!r}; choose from 'resampled', "
+                f"{', '.join(map(repr, VARIANT_NAMES))}."
+            )
+        if key != "resampled" and key not in wanted:
+            wanted.append(key)
+    out = []
+    for name in names:
+        out.append(name)
+        if name in SAMPLER_NAMES:
+            out += [f"{name}+{variant}" for variant in wanted if f"{name}+{variant}" not in names]
+    return list(dict.fromkeys(out))
 
 
 def make_sampler(name: str, **params: Any) -> Any:
