@@ -303,7 +303,56 @@ def _compare_faults() -> list[Fault]:
     ]
 
 
-FAULTS = [*_sampler_faults(), *_evaluate_faults(), *_audit_faults(), *_compare_faults()]
+def _probability_faults() -> list[Fault]:
+    from sklearn.linear_model import Perceptron
+
+    def fit(**params):
+        return tabaug.ResampledClassifier(tabaug.SMOTE(k_neighbors=3), **params).fit(X_NUM, Y_BIN)
+
+    proba = [[0.5, 0.5]]
+    return [
+        Fault("correct-zero-share", tabaug.correct_probabilities, (proba,),
+              {"original_shares": [0.5, 0.5], "resampled_shares": [1.0, 0.0]},
+              problem="resampled share of 0", fix="Check"),
+        Fault("correct-share-length", tabaug.correct_probabilities, (proba,),
+              {"original_shares": [0.5], "resampled_shares": [0.5, 0.5]},
+              problem="one entry per column", fix="List the shares"),
+        Fault("correct-nan", tabaug.correct_probabilities, ([[0.5, np.nan]],),
+              {"original_shares": [0.5, 0.5], "resampled_shares": [0.5, 0.5]},
+              problem="NaN", fix="pass probabilities"),
+        Fault("resampled-classifier-mode", fit, (),
+              {"estimator": LogisticRegression(), "probabilities": "fixed"},
+              error=InvalidParameterError, problem="probabilities", fix="one of"),
+        Fault("resampled-classifier-no-proba", fit, (),
+              {"estimator": Perceptron(), "probabilities": "prior_corrected"},
+              error=InvalidParameterError, problem="has none", fix="Use probabilities"),
+        Fault("resampled-classifier-method", fit, (),
+              {"estimator": LogisticRegression(), "probabilities": "calibrated",
+               "calibration_method": "platt"},
+              error=InvalidParameterError, problem="calibration_method", fix="one of"),
+    ]
+
+
+def _compare_model_faults() -> list[Fault]:
+    def run(X=X_NUM, **kwargs):
+        return tabaug.compare(X, Y_BIN, progress=False, cv=2, n_repeats=1, **kwargs)
+
+    return [
+        Fault("compare-test", run, (), {"estimator": LogisticRegression(), "test": "ttest"},
+              error=InvalidParameterError, problem="test", fix="one of"),
+        Fault("compare-model-dict", run, (),
+              {"estimator": {"a": LogisticRegression(), "b": "x"}}, error=TypeError,
+              problem=r"estimator\['b'\]", fix="LogisticRegression"),
+        Fault("compare-variant", run, (),
+              {"estimator": LogisticRegression(), "strategies": ["none+corrected"]},
+              error=InvalidParameterError, problem="applies to a resampling strategy", fix=""),
+        Fault("compare-text-columns", run, (FRAME,), {"estimator": LogisticRegression()},
+              problem="cannot read the text or category", fix="make_estimator"),
+    ]
+
+
+FAULTS = [*_sampler_faults(), *_evaluate_faults(), *_audit_faults(), *_compare_faults(),
+          *_probability_faults(), *_compare_model_faults()]
 _FIX_WORDS = re.compile(
     r"\b(pass|use|drop|convert|choose|give|install|call|ask|set|check|add|remove|impute|bin|"
     r"reshape|wrap|encode|include|pick|split|merge|lower|raise|try|resample|name|list|"

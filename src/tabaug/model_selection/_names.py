@@ -109,7 +109,8 @@ def canonical_strategy(name: str) -> str:
         if key not in SAMPLER_NAMES:
             raise InvalidParameterError(
                 f"{name!r}: '+{variant}' applies to a resampling strategy "
-                f"({', '.join(SAMPLER_NAMES)}); {base!r} is not one."
+                f"({', '.join(SAMPLER_NAMES)}); {base!r} is not one. Name a sampler, e.g. "
+                "'smote+corrected'."
             )
         return f"{key}+{variant}"
     if key not in STRATEGY_NAMES:

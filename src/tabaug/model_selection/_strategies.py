@@ -191,7 +191,8 @@ def _named(item: Any) -> tuple[str, Any]:
             if base in STRATEGY_NAMES and base not in SAMPLER_NAMES:
                 raise InvalidParameterError(
                     f"{item!r}: '+{variant}' applies to a resampling strategy (a sampler: "
-                    f"{', '.join(SAMPLER_NAMES)} or your own); {base!r} is not one."
+                    f"{', '.join(SAMPLER_NAMES)} or your own); {base!r} is not one. Name a "
+                    "sampler, e.g. 'smote+corrected'."
                 )
             return f"{base}+{variant}", None
         key = canonical_name(item)
