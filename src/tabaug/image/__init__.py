@@ -24,7 +24,10 @@ Examples
 """
 
 from tabaug.image import functional
+from tabaug.image._cnn import CNNClassifier
+from tabaug.image._gan import ImageGANOverSampler
 from tabaug.image._policies import RandAugment, TrivialAugment, magnitude_table
+from tabaug.image._vae import ImageVAEOverSampler
 from tabaug.image._validation import ImageDtypeError
 from tabaug.image.resample import ImageOverSampler
 from tabaug.image.transforms import (
@@ -61,6 +64,7 @@ __all__ = [
     "Affine",
     "AutoContrast",
     "Brightness",
+    "CNNClassifier",
     "ColorJitter",
     "Compose",
     "Contrast",
@@ -69,8 +73,10 @@ __all__ = [
     "GaussianNoise",
     "HorizontalFlip",
     "ImageDtypeError",
+    "ImageGANOverSampler",
     "ImageOverSampler",
     "ImageTransform",
+    "ImageVAEOverSampler",
     "OneOf",
     "Pad",
     "Posterize",
