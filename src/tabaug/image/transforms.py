@@ -51,6 +51,7 @@ from tabaug.image._photometric import (
     GaussianNoise,
     Saturation,
 )
+from tabaug.image._style import StyleTransfer
 from tabaug.image._tone import AutoContrast, Equalize, Posterize, Sharpness, Solarize
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "ShearY",
     "Solarize",
     "SomeOf",
+    "StyleTransfer",
     "TranslateX",
     "TranslateY",
     "VerticalFlip",
