@@ -93,7 +93,7 @@ class CNNClassifier(TorchState, ClassifierMixin, BaseEstimator):
     >>> X = rng.integers(0, 100, (40, 8, 8), dtype=np.uint8)
     >>> y = np.repeat([0, 1], 20)
     >>> X[y == 1, 2:6, 2:6] += 150  # class 1 has a bright square
-    >>> model = CNNClassifier(width=8, epochs=20, learning_rate=1e-2, random_state=0).fit(X, y)
+    >>> model = CNNClassifier(width=8, epochs=10, learning_rate=1e-2, random_state=0).fit(X, y)
     >>> model.score(X, y)
     1.0
     >>> model.predict_proba(X[:2]).shape

@@ -8,12 +8,15 @@ through uint8 (``round(x * 255)``) and come back as ``level / 255``.
 Re-exported by :mod:`tabaug.image.functional`.
 """
 
+import math
+import numbers
 from collections.abc import Callable
 
 import numpy as np
 
-from tabaug.exceptions import InvalidInputError
+from tabaug.exceptions import InvalidInputError, InvalidParameterError
 from tabaug.image import _backend as backend
+from tabaug.utils import check_scalar
 
 __all__ = ["adjust_sharpness", "autocontrast", "equalize", "posterize", "solarize"]
 
@@ -66,8 +69,7 @@ def posterize(image: np.ndarray, bits: int) -> np.ndarray:
     >>> posterize(np.array([[255, 100, 7]], dtype=np.uint8), 2)
     array([[192,  64,   0]], dtype=uint8)
     """
-    if not 1 <= bits <= 8:
-        raise InvalidInputError(f"posterize needs bits in 1..8; got {bits}")
+    check_scalar(bits, "bits", owner="posterize", kind=numbers.Integral, low=1, high=8)
     keep = np.uint8((0xFF << (8 - int(bits))) & 0xFF)
     color, alpha = _color_part(image)
     return _with_alpha(_on_uint8(color, lambda levels: levels & keep), alpha)
@@ -95,6 +97,7 @@ def solarize(image: np.ndarray, threshold: float) -> np.ndarray:
     >>> solarize(np.array([[10, 200]], dtype=np.uint8), 128)
     array([[10, 55]], dtype=uint8)
     """
+    check_scalar(threshold, "threshold", owner="solarize")
     color, alpha = _color_part(image)
     top = image.dtype.type(backend.max_value(image.dtype))
     return _with_alpha(np.where(color >= threshold, top - color, color), alpha)
@@ -225,6 +228,8 @@ def adjust_sharpness(image: np.ndarray, factor: float) -> np.ndarray:
     >>> int(adjust_sharpness(image, 0.0)[1, 1]), int(adjust_sharpness(image, 2.0)[1, 1])
     (50, 210)
     """
+    if not math.isfinite(check_scalar(factor, "factor", owner="adjust_sharpness", low=0.0)):
+        raise InvalidParameterError(f"adjust_sharpness: factor must be finite; got {factor!r}.")
     color, alpha = _color_part(image)
     values = color.astype(np.float32)
     smooth = _smoothed(np.ascontiguousarray(values))

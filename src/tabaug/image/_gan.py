@@ -86,7 +86,7 @@ class ImageGANOverSampler(ImageGenerator):
     >>> rng = np.random.default_rng(0)
     >>> X = rng.integers(0, 256, (30, 8, 8), dtype=np.uint8)
     >>> y = np.array([0] * 24 + [1] * 6)
-    >>> gan = ImageGANOverSampler(epochs=2, width=8, verbose=False, random_state=0)
+    >>> gan = ImageGANOverSampler(epochs=1, width=4, verbose=False, random_state=0)
     >>> X_res, y_res = gan.fit_resample(X, y)
     >>> X_res.shape, np.bincount(y_res).tolist(), X_res.dtype
     ((48, 8, 8), [24, 24], dtype('uint8'))

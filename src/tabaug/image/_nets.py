@@ -143,7 +143,11 @@ def networks(torch: Any) -> SimpleNamespace:
         return [width * 2 ** (doublings - i) for i in range(doublings + 1)]
 
     class UpNet(nn.Module):
-        """(latent code, one-hot class) -> (out_channels, side, side) activations."""
+        """(latent code, one-hot class) -> (out_channels, side, side) activations.
+
+        No batch norm: generating one image or a thousand gives the same
+        images, and evaluation behaves as training did.
+        """
 
         def __init__(self, latent: int, n_classes: int, out_channels: int, side: int, width: int):
             super().__init__()
@@ -152,11 +156,7 @@ def networks(torch: Any) -> SimpleNamespace:
             self.seed = nn.Sequential(nn.Linear(latent + n_classes, widths[0] * 16), nn.ReLU())
             blocks: list = []
             for wide, narrow in zip(widths[:-1], widths[1:], strict=True):
-                blocks += [
-                    nn.ConvTranspose2d(wide, narrow, 4, stride=2, padding=1),
-                    nn.BatchNorm2d(narrow),
-                    nn.ReLU(),
-                ]
+                blocks += [nn.ConvTranspose2d(wide, narrow, 4, stride=2, padding=1), nn.ReLU()]
             self.blocks = nn.Sequential(*blocks)
             self.head = nn.Conv2d(widths[-1], out_channels, 3, padding=1)
 

@@ -87,10 +87,10 @@ class ImageVAEOverSampler(ImageGenerator):
     >>> X = rng.random((30, 12, 12, 3)).astype(np.float32)
     >>> masks = (X[..., 0] > 0.5).astype(np.uint8)
     >>> y = np.array([0] * 24 + [1] * 6)
-    >>> vae = ImageVAEOverSampler(epochs=2, width=8, verbose=False, random_state=0)
+    >>> vae = ImageVAEOverSampler(epochs=1, width=4, verbose=False, random_state=0)
     >>> X_res, y_res, masks_res = vae.fit_resample(X, y, masks=masks)
-    >>> X_res.shape, masks_res.shape, sorted(np.unique(masks_res[30:]).tolist())
-    ((48, 12, 12, 3), (48, 12, 12), [0, 1])
+    >>> X_res.shape, masks_res.shape, set(np.unique(masks_res[30:])) <= {0, 1}
+    ((48, 12, 12, 3), (48, 12, 12), True)
     """
 
     _parameter_constraints: dict = {
