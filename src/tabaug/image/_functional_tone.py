@@ -35,6 +35,46 @@ def _with_alpha(color: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
     return color if alpha is None else np.concatenate([color, alpha], axis=2)
 
 
+def _apply_lut(levels: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    """uint8 levels through a lookup table: (256,) for every channel, or (256, C) per channel."""
+    channels = backend.channel_count(levels)
+    cv2 = backend.opencv()
+    if cv2 is not None and channels <= 4:
+        table = np.ascontiguousarray(lut.reshape(1, 256, -1) if lut.ndim == 2 else lut[None])
+        return backend.restore_channels(cv2.LUT(levels, table), levels)
+    if lut.ndim == 1:
+        return lut[levels]
+    return lut[levels, np.arange(channels)] if levels.ndim == 3 else lut[levels, 0]
+
+
+def _channel_planes(image: np.ndarray) -> list[np.ndarray]:
+    """Each channel as a contiguous (H, W) plane."""
+    if image.ndim == 2:
+        return [image]
+    cv2 = backend.opencv()
+    if cv2 is not None and image.shape[2] <= 4:
+        return list(cv2.split(np.ascontiguousarray(image)))
+    return [np.ascontiguousarray(image[:, :, c]) for c in range(image.shape[2])]
+
+
+def _extremes(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-channel minimum and maximum."""
+    cv2 = backend.opencv()
+    planes = _channel_planes(image)
+    if cv2 is not None:
+        found = [cv2.minMaxLoc(plane)[:2] for plane in planes]
+    else:
+        found = [(plane.min(), plane.max()) for plane in planes]
+    return np.array([f[0] for f in found]), np.array([f[1] for f in found])
+
+
+def _histogram(plane: np.ndarray) -> np.ndarray:
+    cv2 = backend.opencv()
+    if cv2 is not None:
+        return cv2.calcHist([plane], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+    return np.bincount(plane.ravel(), minlength=256)
+
+
 def _on_uint8(image: np.ndarray, op: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Run a uint8 operation; float32 images go through 256 levels and back."""
     if image.dtype == np.uint8:
@@ -99,6 +139,10 @@ def solarize(image: np.ndarray, threshold: float) -> np.ndarray:
     """
     check_scalar(threshold, "threshold", owner="solarize")
     color, alpha = _color_part(image)
+    if image.dtype == np.uint8:
+        levels = np.arange(256)
+        lut = np.where(levels >= threshold, 255 - levels, levels).astype(np.uint8)
+        return _with_alpha(_apply_lut(color, lut), alpha)
     top = image.dtype.type(backend.max_value(image.dtype))
     return _with_alpha(np.where(color >= threshold, top - color, color), alpha)
 
@@ -126,27 +170,29 @@ def autocontrast(image: np.ndarray) -> np.ndarray:
     """
     color, alpha = _color_part(image)
     top = backend.max_value(image.dtype)
-    values = color.astype(np.float32)
-    low = values.min(axis=(0, 1), keepdims=True)
-    high = values.max(axis=(0, 1), keepdims=True)
+    low, high = _extremes(color)
+    low, high = low.astype(np.float32), high.astype(np.float32)
     flat = high <= low
     scale = np.where(flat, 1.0, top / np.where(flat, 1.0, high - low)).astype(np.float32)
     low = np.where(flat, 0.0, low).astype(np.float32)
-    out = np.clip((values - low) * scale, 0.0, top)
     if image.dtype == np.uint8:
-        out = np.rint(out).astype(np.uint8)
-    return _with_alpha(out, alpha)
+        # One 256-entry table per channel: the same arithmetic on every level, once.
+        levels = np.arange(256, dtype=np.float32)[:, None]
+        lut = np.rint(np.clip((levels - low) * scale, 0.0, top)).astype(np.uint8)
+        return _with_alpha(_apply_lut(color, lut), alpha)
+    shape = (1, 1, -1) if color.ndim == 3 else ()
+    out = np.clip((color - low.reshape(shape)) * scale.reshape(shape), 0.0, top)
+    return _with_alpha(out.astype(np.float32), alpha)
 
 
-def _equalize_channel(levels: np.ndarray) -> np.ndarray:
-    histogram = np.bincount(levels.ravel(), minlength=256)
+def _equalize_table(histogram: np.ndarray) -> np.ndarray:
+    """The 256-level table that equalizes one channel's histogram (identity if it cannot)."""
     used = histogram[histogram != 0]
     step = (int(used.sum()) - int(used[-1])) // 255
     if step == 0:
-        return levels
+        return np.arange(256, dtype=np.uint8)
     lut = (np.cumsum(histogram) + step // 2) // step
-    lut = np.clip(np.concatenate([[0], lut[:-1]]), 0, 255).astype(np.uint8)
-    return lut[levels]
+    return np.clip(np.concatenate([[0], lut[:-1]]), 0, 255).astype(np.uint8)
 
 
 def equalize(image: np.ndarray) -> np.ndarray:
@@ -175,11 +221,8 @@ def equalize(image: np.ndarray) -> np.ndarray:
     color, alpha = _color_part(image)
 
     def per_channel(levels: np.ndarray) -> np.ndarray:
-        if levels.ndim == 2:
-            return _equalize_channel(levels)
-        return np.stack(
-            [_equalize_channel(levels[:, :, c]) for c in range(levels.shape[2])], axis=2
-        )
+        tables = [_equalize_table(_histogram(plane)) for plane in _channel_planes(levels)]
+        return _apply_lut(levels, np.stack(tables, axis=1))
 
     return _with_alpha(_on_uint8(color, per_channel), alpha)
 
@@ -231,6 +274,15 @@ def adjust_sharpness(image: np.ndarray, factor: float) -> np.ndarray:
     if not math.isfinite(check_scalar(factor, "factor", owner="adjust_sharpness", low=0.0)):
         raise InvalidParameterError(f"adjust_sharpness: factor must be finite; got {factor!r}.")
     color, alpha = _color_part(image)
+    cv2 = backend.opencv()
+    if image.dtype == np.uint8 and cv2 is not None and backend.channel_count(color) <= 4:
+        # OpenCV rounds and saturates uint8 results itself: no float copy of the image.
+        color = np.ascontiguousarray(color)
+        smooth = color.copy()
+        blurred = backend.restore_channels(cv2.filter2D(color, -1, _SMOOTH), color)
+        smooth[1:-1, 1:-1] = blurred[1:-1, 1:-1]
+        out = cv2.addWeighted(color, float(factor), smooth, 1.0 - float(factor), 0.0)
+        return _with_alpha(backend.restore_channels(out, color), alpha)
     values = color.astype(np.float32)
     smooth = _smoothed(np.ascontiguousarray(values))
     if image.dtype == np.uint8:
