@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_sampling_strategy
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
@@ -46,6 +45,7 @@ from tabaug.utils import (
     progress_bar,
     require_classes,
     resolve_device,
+    resolve_sampling_strategy,
     seeded_torch,
 )
 
@@ -165,8 +165,8 @@ class ImageGenerator(TorchState, BaseOverSampler):
         check_consistent_length(len(X), len(y_1d), rows="images")
         height, width = X.shape[1:3]
         side = padded_side(height, width, owner)
-        self.sampling_strategy_ = check_sampling_strategy(
-            self.sampling_strategy, y_1d, self._sampling_type
+        self.sampling_strategy_ = resolve_sampling_strategy(
+            self.sampling_strategy, y_1d, self._sampling_type, owner=owner
         )
         mask_labels = None if masks is None else np.unique(masks)
         if mask_labels is not None and len(mask_labels) > _MAX_MASK_LABELS:
