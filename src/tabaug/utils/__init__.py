@@ -11,6 +11,8 @@ never a private name of another package.
   memory limit;
 - the table codec (``_table``): numbers and category codes out, the caller's
   dtypes back;
+- nearest neighbours (``_neighbors``): exact, or approximate with the
+  optional faiss backend, behind one function;
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
   rendering (``_report``), file reading and writing (``_io``) and the PyTorch
   helpers (``_torch``: import, device, seeding, progress; torch imported on use).
@@ -43,6 +45,7 @@ from tabaug.utils._io import (
     require_columns,
     write_table,
 )
+from tabaug.utils._neighbors import APPROXIMATE_ABOVE, Neighbors, has_faiss, nearest_neighbors
 from tabaug.utils._report import (
     UNDEFINED,
     Report,
@@ -80,8 +83,10 @@ from tabaug.utils._validation import (
 )
 
 __all__ = [
+    "APPROXIMATE_ABOVE",
     "CHUNK_ROWS",
     "UNDEFINED",
+    "Neighbors",
     "Report",
     "TableCodec",
     "TargetInfo",
@@ -106,6 +111,7 @@ __all__ = [
     "format_number",
     "format_p_value",
     "get_config",
+    "has_faiss",
     "has_matplotlib",
     "html_fragment",
     "html_page",
@@ -117,6 +123,7 @@ __all__ = [
     "jsonable",
     "label_text",
     "memory_limit",
+    "nearest_neighbors",
     "new_figure",
     "parse_bytes",
     "plain_value",
