@@ -1,12 +1,13 @@
-"""The :func:`audit` function: settings checks, then read, count and check leakage."""
+"""The :func:`audit` function: settings checks, then read, count, and check features."""
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
+from tabaug._audit._checks import prepare_table, run_difficulty, run_leakage, split_duplicates
 from tabaug._audit._counting import count_classes
 from tabaug._audit._inputs import read_input
-from tabaug._audit._leakage import exact_duplicates
 from tabaug._audit._result import BalanceAudit
 from tabaug.utils import check_option, check_scalar
 
@@ -21,6 +22,9 @@ def audit(
     minority_threshold: float = 0.5,
     extreme_ratio: float = 100.0,
     check_leakage: bool | None = None,
+    difficulty: bool = False,
+    max_rows: int = 100_000,
+    random_state: int | None = 0,
 ) -> BalanceAudit:
     """Audit how classes are spread across a dataset and its splits.
 
@@ -105,23 +109,35 @@ def audit(
     )
     check_scalar(extreme_ratio, "extreme_ratio", owner="audit", low=1)
     check_option(check_leakage, "check_leakage", (None, True, False), owner="audit")
-    inputs = read_input(data, target, split, check_leakage)
+    check_option(difficulty, "difficulty", (True, False), owner="audit")
+    check_scalar(max_rows, "max_rows", owner="audit", kind=numbers.Integral, low=10)
+    check_scalar(
+        random_state, "random_state", owner="audit", kind=numbers.Integral, low=0, allow_none=True
+    )
+    inputs = read_input(
+        data,
+        target,
+        split,
+        check_leakage,
+        difficulty=difficulty,
+        max_rows=max_rows,
+        random_state=random_state,
+    )
     counting = count_classes(inputs.counts, inputs.target, minority_threshold, extreme_ratio)
-    warnings = list(counting.warnings)
-    duplicates = {}
+    warnings, notes = list(counting.warnings), []
+    encoded, rows = prepare_table(inputs.table, counting)
+    duplicates, leakage, found = {}, None, None
     if inputs.hashes is not None:
-        known = set(counting.splits)
-        hashes = {str(name): value for name, value in inputs.hashes.items() if str(name) in known}
-        duplicates = exact_duplicates(hashes, counting.reference)
-        for s, entry in duplicates.items():
-            if entry["duplicates"]:
-                warnings.append(
-                    f"{entry['duplicates']:,} of {entry['rows']:,} rows of '{s}' "
-                    f"({100 * entry['share']:.1f}%) exactly repeat a row of "
-                    f"'{counting.reference}': rows were probably resampled or augmented before "
-                    "splitting, which leaks training rows into evaluation. Split first, then "
-                    "resample the training split only (e.g. in a Pipeline)."
-                )
+        split_level = split_duplicates(inputs, counting)
+        duplicates = split_level.duplicates
+        class_level = run_leakage(inputs, counting, encoded, rows, max_rows, random_state)
+        leakage = class_level.leakage
+        warnings += split_level.warnings + class_level.warnings
+        notes += class_level.notes
+    if difficulty:
+        assessed = run_difficulty(inputs.table, encoded, rows, counting, max_rows, random_state)
+        found = assessed.difficulty
+        notes += assessed.notes
     overall = counting.overall
     return BalanceAudit(
         target=inputs.target,
@@ -147,5 +163,10 @@ def audit(
         n_rows=counting.n_rows,
         missing_target=counting.missing_target,
         missing_split=counting.missing_split,
+        difficulty=None if found is None else found.classes,
+        overlap=None if found is None else {"n3": found.n3, "fisher_ratio": found.fisher_ratio},
+        leakage=leakage,
+        readings=[] if found is None else list(found.readings),
+        notes=notes,
+        checked={"difficulty": difficulty, "leakage": inputs.hashes is not None},
     )
-

@@ -1,17 +1,31 @@
-"""Leakage between splits: held-out rows that exactly repeat rows of the reference split.
+"""Leakage between splits: held-out rows that repeat, or were made from, training rows.
 
 Rows are compared by a 64-bit hash of their values
 (``pandas.util.hash_pandas_object``), computed chunk by chunk so a file can be
 checked without holding it whole.
+
+Resampling before splitting makes the training and held-out splits
+interchangeable, so comparing held-out-to-train with train-to-train cannot
+see it. It does not touch every class alike, though: oversamplers grow the
+small classes and never the largest. So each class's rate (exact repeats,
+near duplicates, SMOTE segments) is compared with the largest class's by a
+one-sided Fisher exact test, Holm-adjusted across classes, and flagged when
+clearly higher (adjusted p below :data:`ALPHA` and at least
+:data:`MIN_EXCESS` more). Natural duplicates, which touch every class alike,
+are reported without alarm; so, unavoidably, is a leak that touches every
+class alike.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tabaug._audit._encoding import Encoded
+from tabaug._audit._synthetic import measure
 from tabaug.exceptions import InvalidInputError
 
 #: Rows hashed at once.
@@ -20,7 +34,7 @@ HASH_CHUNK = 1_000_000
 
 def hash_splits(features: dict[Any, Any]) -> dict[Any, np.ndarray]:
     """Row hashes of each split's features; every split must have the same columns."""
-    frames = {name: _as_frame(X) for name, X in features.items()}
+    frames = {name: as_frame(X) for name, X in features.items()}
     columns = {name: list(map(str, frame.columns)) for name, frame in frames.items()}
     first = next(iter(columns.values()))
     for name, names in columns.items():
@@ -32,7 +46,7 @@ def hash_splits(features: dict[Any, Any]) -> dict[Any, np.ndarray]:
     return {name: row_hashes(frame) for name, frame in frames.items()}
 
 
-def _as_frame(X: Any) -> pd.DataFrame:
+def as_frame(X: Any) -> pd.DataFrame:
     if isinstance(X, pd.DataFrame):
         return X
     if hasattr(X, "toarray"):
@@ -89,12 +103,12 @@ def exact_duplicates(hashes: dict[str, np.ndarray], reference: str) -> dict[str,
     """For each split but ``reference``: how many of its rows repeat a ``reference`` row."""
     if reference not in hashes:
         return {}
-    known = np.unique(hashes[reference])
+    known = hashes[reference]
     result = {}
     for split, values in hashes.items():
         if split == reference:
             continue
-        repeated = int(np.isin(values, known).sum())
+        repeated = int(pd.Series(values).isin(known).sum())
         result[split] = {
             "reference": reference,
             "rows": int(len(values)),
@@ -102,3 +116,190 @@ def exact_duplicates(hashes: dict[str, np.ndarray], reference: str) -> dict[str,
             "share": repeated / len(values) if len(values) else 0.0,
         }
     return result
+
+
+# --------------------------------------------------------------------------- class vs largest
+
+#: A class is flagged when its Holm-adjusted one-sided p-value is below this...
+ALPHA = 0.01
+#: ...and its rate exceeds the largest class's by at least this much (exact, SMOTE)...
+MIN_EXCESS = 0.05
+#: ...or, for near duplicates, a row of the class has a smaller distance ratio
+#: than a row of the largest class with at least this probability.
+MIN_EFFECT = 0.6
+
+
+@dataclass(frozen=True)
+class RowSet:
+    """Labelled rows of the reference split (``train``) and of the held-out splits."""
+
+    labels: np.ndarray
+    train: np.ndarray
+    held_out: np.ndarray
+
+
+@dataclass(frozen=True)
+class Leakage:
+    """The three class-level checks, the largest class they compare with, and notes."""
+
+    checks: dict[str, dict[str, Any] | None]
+    reference: Any
+    held_out: list[str]
+    natural_rate: float
+    notes: list[str] = field(default_factory=list)
+
+
+def one_sided_p(hits: int, n: int, reference_hits: int, reference_n: int) -> float:
+    """Fisher's exact test that ``hits / n`` exceeds ``reference_hits / reference_n``."""
+    from scipy.stats import fisher_exact
+
+    if n == 0 or reference_n == 0:
+        return 1.0
+    table = [[hits, n - hits], [reference_hits, reference_n - reference_hits]]
+    return float(fisher_exact(table, alternative="greater")[1])
+
+
+def holm(p_values: list[float]) -> list[float]:
+    """Holm's step-down adjustment of ``p_values`` (same order)."""
+    order = np.argsort(p_values)
+    adjusted = np.empty(len(p_values))
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[i]))
+        adjusted[i] = running
+    return adjusted.tolist()
+
+
+def largest_class(rows: RowSet) -> Any:
+    """The class with most rows, which no oversampler grows (ties: the first, sorted)."""
+    values, counts = np.unique(rows.labels, return_counts=True)
+    return values[np.argmax(counts)]
+
+
+def summarise(per_class: dict[Any, dict[str, Any]]) -> dict[str, Any] | None:
+    """Holm across classes; the check's headline is its most suspicious class."""
+    tested = {label: entry for label, entry in per_class.items() if entry["rate"] is not None}
+    if not tested:
+        return None
+    adjusted = holm([entry["p_value"] for entry in tested.values()])
+    for entry, p in zip(tested.values(), adjusted, strict=True):
+        entry["p_value"] = p
+        entry["flagged"] = bool(p < ALPHA and entry.pop("clear"))
+    label = min(tested, key=lambda key: (tested[key]["p_value"], -tested[key]["rate"]))
+    top = tested[label]
+    return {
+        "rate": top["rate"],
+        "reference_rate": top["reference_rate"],
+        "p_value": top["p_value"],
+        "flagged": any(entry["flagged"] for entry in tested.values()),
+        "label": label,
+        "classes": per_class,
+    }
+
+
+def exact_by_class(rows: RowSet, hashes: np.ndarray, reference: Any) -> dict[Any, dict]:
+    """Each class's share of held-out rows repeating a same-class training row.
+
+    The largest class, which no resampling touched, has exchangeable
+    training and held-out rows, so its rate counts both: held-out rows that
+    repeat a training row, and training rows that repeat another one.
+    """
+    rates = {}
+    for label in np.unique(rows.labels):
+        mine = rows.labels == label
+        held = pd.Series(hashes[mine & rows.held_out])
+        rates[label] = (int(held.isin(hashes[mine & rows.train]).sum()), len(held))
+    train = hashes[(rows.labels == reference) & rows.train]
+    reference_hits = rates[reference][0] + round(natural_repeat_rate(train) * len(train))
+    reference_n = rates[reference][1] + len(train)
+    result = {}
+    for label, (hits, n) in rates.items():
+        if label == reference:
+            continue
+        result[label] = _entry(hits, n, reference_hits, reference_n)
+    return result
+
+
+def _entry(hits: int, n: int, reference_hits: int, reference_n: int, **extra: Any) -> dict:
+    """A class's rate against the reference's; ``p_value`` and ``clear`` may come in ``extra``."""
+    if n == 0 or reference_n == 0:
+        return {"rate": None, "reference_rate": None, "p_value": None, "flagged": False,
+                "n_rows": n, **extra}
+    rate, reference_rate = hits / n, reference_hits / reference_n
+    entry = {
+        "rate": rate,
+        "reference_rate": reference_rate,
+        "p_value": one_sided_p(hits, n, reference_hits, reference_n),
+        "flagged": False,
+        "n_rows": n,
+        "clear": rate - reference_rate >= MIN_EXCESS,
+    }
+    entry.update(extra)
+    return entry
+
+
+def natural_repeat_rate(hashes: np.ndarray) -> float:
+    """Share of rows that repeat another row of the same set: the data's own duplicate rate."""
+    if len(hashes) == 0:
+        return 0.0
+    return float(pd.Series(hashes).duplicated(keep=False).mean())
+
+
+def synthetic_by_class(
+    rows: RowSet, encoded: Encoded, reference: Any, max_rows: int, random_state: int | None
+) -> tuple[dict[Any, dict], dict[Any, dict], str, bool]:
+    """Near-duplicate and SMOTE-segment rates per class, each against the largest class.
+
+    The largest class's training rows are subsampled to the size of the
+    class's own, so both are searched among as many rows. Held-out rows are
+    sampled so that at most ``max_rows`` are queried in all.
+    """
+    rng = np.random.default_rng(random_state)
+    classes = [label for label in np.unique(rows.labels) if label != reference]
+    cap = max(1, max_rows // (2 * max(len(classes), 1)))
+    reference_train = np.flatnonzero((rows.labels == reference) & rows.train)
+    reference_rows = np.flatnonzero((rows.labels == reference) & (rows.train | rows.held_out))
+    near, segment, methods, sampled = {}, {}, set(), False
+    for label in classes:
+        train = np.flatnonzero((rows.labels == label) & rows.train)
+        held_all = np.flatnonzero((rows.labels == label) & rows.held_out)
+        held = _at_most(held_all, cap, rng)
+        sampled = sampled or len(held) < len(held_all)
+        matched = np.sort(
+            rng.choice(reference_train, min(len(train), len(reference_train)), replace=False)
+        )
+        # the largest class's rows outside the matched training rows, held-out or not:
+        # for the class no resampling touched, both are drawn alike
+        reference_held = _at_most(np.setdiff1d(reference_rows, matched), cap, rng)
+        if len(train) < 2 or not len(held) or not len(reference_held):
+            near[label] = _entry(0, 0, 0, 0)
+            segment[label] = _entry(0, 0, 0, 0)
+            continue
+        own = measure(encoded, train, held, random_state)
+        base = measure(encoded, matched, reference_held, random_state)
+        methods |= {*own.method.split(" and "), *base.method.split(" and ")}
+        p_value, effect = _smaller(own.ratio, base.ratio)
+        near[label] = _entry(
+            int(own.near.sum()), len(held), int(base.near.sum()), len(reference_held),
+            p_value=p_value,
+            clear=effect >= MIN_EFFECT,
+            effect=effect,
+            median_dcr=float(np.median(own.dcr)),
+            reference_median_dcr=float(np.median(base.dcr)),
+        )
+        segment[label] = _entry(
+            int(own.segment.sum()), len(held), int(base.segment.sum()), len(reference_held)
+        )
+    return near, segment, " and ".join(sorted(methods)) or "no search", sampled
+
+
+def _smaller(values: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
+    """One-sided Mann-Whitney test that ``values`` are smaller, and P(value < reference)."""
+    from scipy.stats import mannwhitneyu
+
+    result = mannwhitneyu(values, reference, alternative="less")
+    return float(result.pvalue), 1.0 - float(result.statistic) / (len(values) * len(reference))
+
+
+def _at_most(rows: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    return rows if len(rows) <= n else np.sort(rng.choice(rows, n, replace=False))

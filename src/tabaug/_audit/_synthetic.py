@@ -1,0 +1,127 @@
+"""Held-out rows that look made from training rows: near duplicates and SMOTE segments.
+
+Both measures are computed per class, for held-out rows of a class against
+training rows of the same class, and compared with the same measure on the
+largest class (see ``_leakage``).
+
+* Near duplicates. A row jittered from a training row (Gaussian noise) or
+  copied from one sits much closer to its nearest training row than to its
+  other neighbours, and so does an original row whose copies went to
+  training. The measure is the ratio of the distance to the closest record
+  (DCR) to the distance to the 10th closest: for rows drawn from the same
+  distribution it depends on the local dimension only, not on the class's
+  density or scale, so classes of different sizes and spreads compare
+  fairly. The ratios of a class and of the largest class are compared by a
+  rank test; a row counts as a near duplicate (the rate shown) when its
+  ratio is below :data:`NEAR_RATIO`.
+* SMOTE rows lie on the segment between a training row and one of its
+  same-class neighbours: ``x = a + t (b - a)`` on every numeric column at
+  once (whole-number columns within their rounding). Among its 10 nearest
+  same-class training rows by the numeric columns, a held-out row is tested
+  against every pair; natural rows fit a line on two or more continuous
+  columns to float precision only by rare coincidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from tabaug._audit._encoding import Encoded
+from tabaug.utils import nearest_neighbors
+
+#: Neighbour rank whose distance scales the closest one.
+K_NEAR = 10
+#: DCR below this share of the distance to the 5th closest training row: a near duplicate.
+NEAR_RATIO = 0.25
+#: Same-class training neighbours whose pairs are tested as SMOTE parents.
+K_SEGMENT = 10
+#: Relative tolerance of a point on a segment (float rounding of the generator).
+SEGMENT_TOLERANCE = 1e-6
+#: Queries tested together (memory: rows x pairs x columns doubles).
+_CHUNK = 2048
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Per held-out row: distance to the closest training record, near duplicate, on a segment."""
+
+    dcr: np.ndarray
+    ratio: np.ndarray
+    near: np.ndarray
+    segment: np.ndarray
+    method: str
+
+
+def measure(
+    encoded: Encoded, train: np.ndarray, held_out: np.ndarray, random_state: int | None
+) -> Measured:
+    """Both measures for the ``held_out`` rows against the ``train`` rows.
+
+    Near duplicates are judged on the HEOM distance over every column;
+    segments are looked for among the nearest rows by the numeric columns
+    alone, which SMOTE interpolates (its categorical values are votes of
+    neighbours, so they would pull the parents away).
+    """
+    k = min(K_SEGMENT, len(train))
+    found = nearest_neighbors(
+        encoded.points[train], min(K_NEAR, k), queries=encoded.points[held_out],
+        random_state=random_state,
+    )
+    closest, kth = found.distances[:, 0], found.distances[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(kth > 0, closest / kth, 0.0)
+    segment = np.zeros(len(held_out), dtype=bool)
+    methods = {found.method}
+    if k >= 2 and can_test_segments(encoded):
+        numeric = np.nan_to_num(encoded.numeric, nan=0.5).astype(np.float32)
+        parents = nearest_neighbors(
+            numeric[train], k, queries=numeric[held_out], random_state=random_state
+        )
+        methods.add(parents.method)
+        pairs = np.array(list(combinations(range(k), 2)))
+        # half a unit of a whole-number column, in the [0, 1] scale of ``numeric``
+        rounding = np.where(encoded.whole, 0.5 / encoded.ranges, 0.0)
+        continuous = ~encoded.whole
+        for start in range(0, len(held_out), _CHUNK):
+            stop = min(start + _CHUNK, len(held_out))
+            x = encoded.numeric[held_out[start:stop]][:, None, :]
+            neighbours = train[parents.indices[start:stop]]
+            a = encoded.numeric[neighbours[:, pairs[:, 0]]]
+            b = encoded.numeric[neighbours[:, pairs[:, 1]]]
+            segment[start:stop] = _on_segment(x, a, b, continuous, rounding)
+    return Measured(closest, ratio, ratio < NEAR_RATIO, segment, " and ".join(sorted(methods)))
+
+
+def can_test_segments(encoded: Encoded) -> bool:
+    """Segments mean something on two or more continuous (not whole-number) columns."""
+    return int((~encoded.whole).sum()) >= 2
+
+
+def _on_segment(
+    x: np.ndarray, a: np.ndarray, b: np.ndarray, continuous: np.ndarray, rounding: np.ndarray
+) -> np.ndarray:
+    """Rows of ``x`` (m, 1, d) on the line through some pair ``a``, ``b`` (m, pairs, d).
+
+    The position ``t`` along the line comes from the continuous columns,
+    which must fit to float precision; a whole-number column may be off by
+    the rounding of ``x`` and of both points (half a unit each, scaled by
+    how far ``t`` reaches). ``t`` is not limited to [0, 1]: when both
+    points of a pair are themselves made from the same two parents, the
+    row lies on their line but not always between them. A row that
+    coincides with ``a`` or ``b`` is an exact duplicate, not counted here.
+    """
+    step = b - a
+    offset = x - a
+    length = (step[..., continuous] ** 2).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (offset[..., continuous] * step[..., continuous]).sum(axis=-1) / length
+    residual = np.abs(offset - t[..., None] * step)
+    reach = 1.0 + np.abs(t) + np.abs(1.0 - t)
+    tolerance = SEGMENT_TOLERANCE * (np.abs(step) * reach[..., None] + np.abs(a) + 1.0)
+    tolerance = tolerance + rounding * reach[..., None]
+    fits = (residual <= tolerance).all(axis=-1)
+    apart = (np.abs(t) > SEGMENT_TOLERANCE) & (np.abs(1 - t) > SEGMENT_TOLERANCE) & (length > 0)
+    return (fits & apart).any(axis=1)
