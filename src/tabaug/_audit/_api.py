@@ -58,12 +58,49 @@ def audit(
         Warn about extreme imbalance when the overall majority/minority ratio
         is at least this (at least 1).
     check_leakage : bool, optional
-        Look for rows of each split whose features exactly repeat a row of
-        the reference split (``train`` if present, else the first), by
-        hashing rows chunk by chunk (``pandas.util.hash_pandas_object``,
-        64-bit). Default: True when features are given in memory (a
-        DataFrame with a split column, or ``(X, y)`` pairs), False for files,
-        where it means reading every column (in chunks, as text for CSV).
+        Look for held-out rows (every split but the reference split,
+        ``train`` if present, else the first) made from training rows.
+        Default: True when features are given in memory (a DataFrame with a
+        split column, or ``(X, y)`` pairs), False for files, where it means
+        reading every column (in chunks). Three checks, each judging every
+        class against the largest class, which no oversampler grows
+        (resampling before splitting makes training and held-out rows
+        interchangeable, so comparing them with each other cannot see it):
+
+        - exact repeats: the share of a class's held-out rows that repeat a
+          training row of the class (64-bit row hashes, every row);
+        - near duplicates: how close a held-out row is to its closest
+          training row of the class, relative to its 10th closest (noise-
+          jittered copies, and originals whose copies went to training, sit
+          much closer than that);
+        - SMOTE rows: held-out rows on the line through two training rows
+          of the class, on every numeric column at once.
+
+        A class is flagged, with a warning, when its rate is clearly above
+        the largest class's (Holm-adjusted one-sided p below 0.01 and a
+        clear effect). Duplicates that every class has alike (natural
+        duplicates) are reported without alarm. A leak that touches every
+        class alike is invisible to this rule. Near-duplicate and SMOTE
+        checks query at most ``max_rows`` held-out rows.
+    difficulty : bool, default=False
+        Also measure how hard each class is, on the reference split (all
+        rows when there is one split): for every class but the largest, the
+        shares of safe, borderline, rare and outlier examples (4-5, 2-3, 1
+        or 0 of the 5 nearest neighbours in the class, HEOM distance:
+        numbers by range, categories by match, missing values as a
+        difference of about 1); N3, the leave-one-out 1-nearest-neighbour
+        error; and Lorena et al.'s maximum Fisher discriminant ratio. Needs
+        features.
+    max_rows : int, default=100_000
+        Above this many rows, the rows classified by ``difficulty`` (and the
+        held-out rows of the near-duplicate and SMOTE checks) are a seeded
+        sample; their neighbours are still searched among all rows, with
+        faiss's approximate index when it is installed (``pip install
+        "tabaug[neighbors]"``) and the search is large. For a file, the
+        rows are a seeded sample of ``max_rows`` rows read in one pass. The
+        report names the sampling and the search.
+    random_state : int or None, default=0
+        Seed of that sampling.
 
     Returns
     -------
@@ -72,11 +109,12 @@ def audit(
     Raises
     ------
     InvalidTargetError
-        If the target is empty or has a single class.
+        If the target is empty or has a single class, or mixes text and
+        numbers.
     InvalidInputError
         If a column is missing, a file cannot be read, the inputs disagree
-        in length, or a feature cell cannot be compared (a list, a dict)
-        by the leakage check.
+        in length, a check needs features that were not given, or a feature
+        cell cannot be compared (a list, a dict) by the leakage check.
     InvalidParameterError
         If a setting is out of range (a subclass of InvalidInputError).
 
@@ -103,6 +141,11 @@ def audit(
     (['train', 'test'], [2, 0])
     >>> print(result.warnings[0])
     class 'b' has no rows in split 'test' (2 in 'train').
+    >>> checked = audit(frame, target="label", split="split", difficulty=True)
+    >>> sorted(checked.difficulty["b"])
+    ['borderline', 'n_rows', 'outlier', 'rare', 'safe', 'sampled']
+    >>> checked.leakage["reference"]  # the largest class, each class is compared with
+    'a'
     """
     check_scalar(
         minority_threshold, "minority_threshold", owner="audit", low=0, high=1, include_low=False

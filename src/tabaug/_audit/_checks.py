@@ -23,6 +23,7 @@ from tabaug._audit._encoding import Encoded, encode
 from tabaug._audit._inputs import AuditInput, Table
 from tabaug._audit._leakage import (
     ALPHA,
+    NEAR_ALPHA,
     RowSet,
     exact_by_class,
     exact_duplicates,
@@ -116,7 +117,7 @@ def run_leakage(
         near, segment, method, sampled = synthetic_by_class(
             rows, encoded, reference, max_rows, random_state
         )
-        checks["near"] = summarise(near)
+        checks["near"] = summarise(near, NEAR_ALPHA)
         if can_test_segments(encoded):
             checks["smote"] = summarise(segment)
         else:

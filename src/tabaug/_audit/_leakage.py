@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from tabaug._audit._encoding import Encoded
-from tabaug._audit._synthetic import measure
+from tabaug._audit._synthetic import distinct, measure
 from tabaug.exceptions import InvalidInputError
 
 #: Rows hashed at once.
@@ -120,13 +120,16 @@ def exact_duplicates(hashes: dict[str, np.ndarray], reference: str) -> dict[str,
 
 # --------------------------------------------------------------------------- class vs largest
 
-#: A class is flagged when its Holm-adjusted one-sided p-value is below this...
+#: A class is flagged when its Holm-adjusted one-sided p-value is below this
+#: (near duplicates: NEAR_ALPHA, as natural near-twins, such as one customer
+#: twice, differ more between classes than exact repeats do)...
 ALPHA = 0.01
+NEAR_ALPHA = 0.001
 #: ...and its rate exceeds the largest class's by at least this much (exact, SMOTE)...
 MIN_EXCESS = 0.05
 #: ...or, for near duplicates, a row of the class has a smaller distance ratio
 #: than a row of the largest class with at least this probability.
-MIN_EFFECT = 0.6
+MIN_EFFECT = 0.55
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,7 @@ def largest_class(rows: RowSet) -> Any:
     return values[np.argmax(counts)]
 
 
-def summarise(per_class: dict[Any, dict[str, Any]]) -> dict[str, Any] | None:
+def summarise(per_class: dict[Any, dict[str, Any]], alpha: float = ALPHA) -> dict[str, Any] | None:
     """Holm across classes; the check's headline is its most suspicious class."""
     tested = {label: entry for label, entry in per_class.items() if entry["rate"] is not None}
     if not tested:
@@ -184,7 +187,7 @@ def summarise(per_class: dict[Any, dict[str, Any]]) -> dict[str, Any] | None:
     adjusted = holm([entry["p_value"] for entry in tested.values()])
     for entry, p in zip(tested.values(), adjusted, strict=True):
         entry["p_value"] = p
-        entry["flagged"] = bool(p < ALPHA and entry.pop("clear"))
+        entry["flagged"] = bool(p < alpha and entry.pop("clear"))
     label = min(tested, key=lambda key: (tested[key]["p_value"], -tested[key]["rate"]))
     top = tested[label]
     return {
@@ -250,33 +253,48 @@ def synthetic_by_class(
 ) -> tuple[dict[Any, dict], dict[Any, dict], str, bool]:
     """Near-duplicate and SMOTE-segment rates per class, each against the largest class.
 
-    The largest class's training rows are subsampled to the size of the
-    class's own, so both are searched among as many rows. Held-out rows are
-    sampled so that at most ``max_rows`` are queried in all.
+    Near duplicates: a class's held-out rows against the class's distinct
+    training rows; the largest class's rows (held-out, or training rows
+    left out of the match) against as many of its distinct training rows,
+    drawn at random, so both are searched among as many rows. SMOTE rows:
+    parents are looked for among all the class's distinct rows, training or
+    held-out (a SMOTE row in the held-out split is the trace of resampling
+    before splitting, wherever its parents went), and among as many of the
+    largest class's. Held-out rows are sampled so that at most ``max_rows``
+    are queried in all.
     """
     rng = np.random.default_rng(random_state)
     classes = [label for label in np.unique(rows.labels) if label != reference]
     cap = max(1, max_rows // (2 * max(len(classes), 1)))
-    reference_train = np.flatnonzero((rows.labels == reference) & rows.train)
-    reference_rows = np.flatnonzero((rows.labels == reference) & (rows.train | rows.held_out))
+    in_splits = rows.train | rows.held_out
+    reference_train = distinct(
+        encoded.points, np.flatnonzero((rows.labels == reference) & rows.train)
+    )
+    reference_rows = np.flatnonzero((rows.labels == reference) & in_splits)
+    reference_pool = distinct(encoded.points, reference_rows)
     near, segment, methods, sampled = {}, {}, set(), False
     for label in classes:
-        train = np.flatnonzero((rows.labels == label) & rows.train)
-        held_all = np.flatnonzero((rows.labels == label) & rows.held_out)
+        mine = rows.labels == label
+        train = distinct(encoded.points, np.flatnonzero(mine & rows.train))
+        pool = distinct(encoded.points, np.flatnonzero(mine & in_splits))
+        held_all = np.flatnonzero(mine & rows.held_out)
         held = _at_most(held_all, cap, rng)
         sampled = sampled or len(held) < len(held_all)
         matched = np.sort(
             rng.choice(reference_train, min(len(train), len(reference_train)), replace=False)
         )
-        # the largest class's rows outside the matched training rows, held-out or not:
-        # for the class no resampling touched, both are drawn alike
+        matched_pool = np.sort(
+            rng.choice(reference_pool, min(len(pool), len(reference_pool)), replace=False)
+        )
+        # the largest class's rows outside the matched rows, held-out or not: for the class
+        # no resampling touched, both are drawn alike
         reference_held = _at_most(np.setdiff1d(reference_rows, matched), cap, rng)
         if len(train) < 2 or not len(held) or not len(reference_held):
             near[label] = _entry(0, 0, 0, 0)
             segment[label] = _entry(0, 0, 0, 0)
             continue
-        own = measure(encoded, train, held, random_state)
-        base = measure(encoded, matched, reference_held, random_state)
+        own = measure(encoded, train, held, pool, random_state)
+        base = measure(encoded, matched, reference_held, matched_pool, random_state)
         methods |= {*own.method.split(" and "), *base.method.split(" and ")}
         p_value, effect = _smaller(own.ratio, base.ratio)
         near[label] = _entry(

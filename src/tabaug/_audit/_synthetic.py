@@ -1,14 +1,15 @@
 """Held-out rows that look made from training rows: near duplicates and SMOTE segments.
 
 Both measures are computed per class, for held-out rows of a class against
-training rows of the same class, and compared with the same measure on the
+the other rows of the same class, and compared with the same measure on the
 largest class (see ``_leakage``).
 
 * Near duplicates. A row jittered from a training row (Gaussian noise) or
   copied from one sits much closer to its nearest training row than to its
   other neighbours, and so does an original row whose copies went to
   training. The measure is the ratio of the distance to the closest record
-  (DCR) to the distance to the 10th closest: for rows drawn from the same
+  (DCR) to the distance to the 10th closest, among distinct training rows
+  and past an identical one (exact repeats are the exact check's): for rows drawn from the same
   distribution it depends on the local dimension only, not on the class's
   density or scale, so classes of different sizes and spreads compare
   fairly. The ratios of a class and of the largest class are compared by a
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+import pandas as pd
 
 from tabaug._audit._encoding import Encoded
 from tabaug.utils import nearest_neighbors
@@ -37,11 +39,11 @@ K_NEAR = 10
 #: DCR below this share of the distance to the 5th closest training row: a near duplicate.
 NEAR_RATIO = 0.25
 #: Same-class training neighbours whose pairs are tested as SMOTE parents.
-K_SEGMENT = 10
+K_SEGMENT = 20
 #: Relative tolerance of a point on a segment (float rounding of the generator).
 SEGMENT_TOLERANCE = 1e-6
 #: Queries tested together (memory: rows x pairs x columns doubles).
-_CHUNK = 2048
+_CHUNK = 1024
 
 
 @dataclass(frozen=True)
@@ -55,32 +57,47 @@ class Measured:
     method: str
 
 
-def measure(
-    encoded: Encoded, train: np.ndarray, held_out: np.ndarray, random_state: int | None
-) -> Measured:
-    """Both measures for the ``held_out`` rows against the ``train`` rows.
+def distinct(points: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``rows`` without those whose point repeats an earlier one's."""
+    return rows[~pd.DataFrame(points[rows]).duplicated().to_numpy()]
 
-    Near duplicates are judged on the HEOM distance over every column;
-    segments are looked for among the nearest rows by the numeric columns
-    alone, which SMOTE interpolates (its categorical values are votes of
-    neighbours, so they would pull the parents away).
+
+def measure(
+    encoded: Encoded,
+    train: np.ndarray,
+    held_out: np.ndarray,
+    parents: np.ndarray,
+    random_state: int | None,
+) -> Measured:
+    """Both measures for the ``held_out`` rows.
+
+    Near duplicates: against the distinct ``train`` rows, by the HEOM
+    distance over every column. Segments: between two of the distinct
+    ``parents`` rows nearest by the numeric columns alone, which SMOTE
+    interpolates (its categorical values are votes of neighbours, so they
+    would pull the parents away). A held-out row may be among ``parents``;
+    it is then its own closest row and skipped (``t = 0``).
     """
-    k = min(K_SEGMENT, len(train))
+    k = min(K_SEGMENT, len(parents))
     found = nearest_neighbors(
-        encoded.points[train], min(K_NEAR, k), queries=encoded.points[held_out],
+        encoded.points[train], min(K_NEAR + 1, len(train)), queries=encoded.points[held_out],
         random_state=random_state,
     )
-    closest, kth = found.distances[:, 0], found.distances[:, -1]
+    # ``train`` rows are distinct, so at most the first neighbour is an exact twin: exact
+    # repeats are the exact check's; this one looks past them
+    twin = found.distances[:, 0] == 0
+    distances = np.where(twin[:, None], found.distances[:, 1:], found.distances[:, :-1])
+    closest, kth = distances[:, 0], distances[:, -1]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(kth > 0, closest / kth, 0.0)
     segment = np.zeros(len(held_out), dtype=bool)
     methods = {found.method}
     if k >= 2 and can_test_segments(encoded):
         numeric = np.nan_to_num(encoded.numeric, nan=0.5).astype(np.float32)
-        parents = nearest_neighbors(
-            numeric[train], k, queries=numeric[held_out], random_state=random_state
+        found_parents = nearest_neighbors(
+            numeric[parents], k, queries=numeric[held_out], random_state=random_state
         )
-        methods.add(parents.method)
+        methods.add(found_parents.method)
         pairs = np.array(list(combinations(range(k), 2)))
         # half a unit of a whole-number column, in the [0, 1] scale of ``numeric``
         rounding = np.where(encoded.whole, 0.5 / encoded.ranges, 0.0)
@@ -88,7 +105,7 @@ def measure(
         for start in range(0, len(held_out), _CHUNK):
             stop = min(start + _CHUNK, len(held_out))
             x = encoded.numeric[held_out[start:stop]][:, None, :]
-            neighbours = train[parents.indices[start:stop]]
+            neighbours = parents[found_parents.indices[start:stop]]
             a = encoded.numeric[neighbours[:, pairs[:, 0]]]
             b = encoded.numeric[neighbours[:, pairs[:, 1]]]
             segment[start:stop] = _on_segment(x, a, b, continuous, rounding)
