@@ -315,10 +315,12 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Text columns read from CSV as numbers where every present value is one."""
     columns = {}
     for name, column in frame.items():
-        present = column.where(column != "") if column.dtype == object else column
+        if not pd.api.types.is_string_dtype(column):  # Parquet keeps its types
+            columns[name] = column
+            continue
+        present = column.where(column != "")
         numbers = pd.to_numeric(present, errors="coerce")
-        same = numbers.notna().sum() == present.notna().sum()
-        columns[name] = numbers if same and column.dtype == object else present
+        columns[name] = numbers if numbers.notna().sum() == present.notna().sum() else present
     return pd.DataFrame(columns, index=frame.index)
 
 
