@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tabaug.utils import label_text, new_figure, plot_text
+from tabaug.utils import new_figure, plot_text
 
 if TYPE_CHECKING:
     from tabaug._audit._result import BalanceAudit
@@ -32,8 +32,8 @@ def ratio_text(value: float | None) -> str:
 def shares_figure(result: BalanceAudit) -> Any:
     """Bar chart of class shares: one group of bars per class, one bar per split."""
     labels, splits = result.labels, result.splits
-    width = max(5.0, min(14.0, 1.0 + 0.6 * len(labels) * len(splits)))
-    figure = new_figure(figsize=(width, 3.8), layout="constrained")
+    width = max(7.0, min(14.0, 1.0 + 0.6 * len(labels) * len(splits)))
+    figure = new_figure(figsize=(width, 3.6), layout="constrained")
     ax = figure.subplots()
     positions = np.arange(len(labels))
     bar = 0.8 / len(splits)
@@ -67,7 +67,7 @@ def shares_figure(result: BalanceAudit) -> Any:
 def difficulty_figure(result: BalanceAudit) -> Any:
     """Stacked horizontal bars: each class's shares of safe to outlier examples."""
     classes = list(result.difficulty)
-    figure = new_figure(figsize=(7.0, 1.6 + 0.45 * len(classes)), layout="constrained")
+    figure = new_figure(figsize=(8.0, 1.7 + 0.45 * len(classes)), layout="constrained")
     ax = figure.subplots()
     positions = np.arange(len(classes))
     left = np.zeros(len(classes))
@@ -80,7 +80,7 @@ def difficulty_figure(result: BalanceAudit) -> Any:
                 ax.text(x + share / 2, y, f"{100 * share:.0f}%", ha="center", va="center",
                         size=8, color="white")
         left += shares
-    ax.set_yticks(positions, [plot_text(label_text(label)) for label in classes])
+    ax.set_yticks(positions, [plot_text(label) for label in classes])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the class's rows")
@@ -94,7 +94,7 @@ def leakage_figure(result: BalanceAudit) -> Any:
     """One panel per check: each class's rate beside the largest class's (grey)."""
     checks = [name for name in ("exact", "near", "smote") if result.leakage[name] is not None]
     titles = {"exact": "Exact repeats", "near": "Near duplicates", "smote": "On a SMOTE segment"}
-    figure = new_figure(figsize=(2.9 * max(len(checks), 1) + 0.6, 3.4), layout="constrained")
+    figure = new_figure(figsize=(2.7 * max(len(checks), 1) + 0.6, 3.2), layout="constrained")
     axes = figure.subplots(1, max(len(checks), 1), squeeze=False)[0]
     handles = []
     for ax, name in zip(axes, checks, strict=False):
@@ -108,10 +108,14 @@ def leakage_figure(result: BalanceAudit) -> Any:
             ax.bar(positions - 0.18, rates, 0.36, color=colours),
             ax.bar(positions + 0.18, references, 0.36, color="#b0b0b0"),
         ]
+        for x, rate, reference_rate in zip(positions, rates, references, strict=True):
+            ax.text(x - 0.18, rate, f"{100 * rate:.0f}%", ha="center", va="bottom", size=7)
+            ax.text(x + 0.18, reference_rate, f"{100 * reference_rate:.0f}%", ha="center",
+                    va="bottom", size=7, color="#555")
         crowded = len(labels) > 3
         ax.set_xticks(
             positions,
-            [plot_text(label_text(label)) for label in labels],
+            [plot_text(label) for label in labels],
             rotation=30 if crowded else 0,
             ha="right" if crowded else "center",
         )
@@ -120,10 +124,10 @@ def leakage_figure(result: BalanceAudit) -> Any:
         ax.set_title(titles[name], fontsize=10)
         if ax is axes[0]:
             ax.set_ylabel("share of held-out rows")
-    reference = plot_text(label_text(result.leakage["reference"]))
+    reference = plot_text(result.leakage["reference"])
     figure.legend(
         handles,
-        ["class (red: flagged)", f"{reference}, the largest class"],
+        ["class (red: flagged)", f"{reference} (the largest class)"],
         loc="outside lower center",
         ncols=2,
         fontsize=8,

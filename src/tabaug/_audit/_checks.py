@@ -34,7 +34,7 @@ from tabaug._audit._leakage import (
     synthetic_by_class,
 )
 from tabaug._audit._synthetic import can_test_segments
-from tabaug.utils import label_text
+from tabaug.utils import format_p_value, label_text
 
 
 @dataclass
@@ -149,7 +149,8 @@ _WORDING = {
     "exact": "exactly repeat a training row of their class",
     "near": "sit much closer to one training row of their class than to the next ones "
     "(near duplicates, such as noise-jittered copies)",
-    "smote": "lie on a segment between two training rows of their class (SMOTE-made)",
+    "smote": "lie on the line through two other rows of their class, on every numeric "
+    "column (SMOTE-made)",
 }
 
 
@@ -157,7 +158,8 @@ def _leak_warning(check: str, label: Any, entry: dict[str, Any], reference: Any)
     return (
         f"Leakage: {100 * entry['rate']:.1f}% of held-out {label_text(label, prefix=True)} "
         f"rows {_WORDING[check]}, against {100 * entry['reference_rate']:.1f}% for "
-        f"{label_text(reference, prefix=True)} (adjusted p = {entry['p_value']:.2g}). Rows "
+        f"{label_text(reference, prefix=True)} (Holm-adjusted "
+        f"{format_p_value(entry['p_value'])}). Rows "
         "were probably resampled before splitting: split first, then resample the training "
         "split only (e.g. in a Pipeline)."
     )

@@ -103,9 +103,9 @@ def _summary_lines(result: BalanceAudit) -> list[str]:
 
 
 def title(result: BalanceAudit) -> str:
-    target = f"target '{result.target}', " if result.target else ""
+    target = f" of target '{result.target}'" if result.target else ""
     splits = f" in {len(result.splits)} splits" if len(result.splits) > 1 else ""
-    return f"Class balance: {target}{len(result.labels)} classes, {result.n_rows:,} rows{splits}"
+    return f"Audit{target}: {len(result.labels)} classes, {result.n_rows:,} rows{splits}"
 
 
 def _percent(value: float | None) -> str:
@@ -144,11 +144,15 @@ def _leakage_rows(result: BalanceAudit) -> tuple[list[str], list[list[str]]]:
                     f"{entry['n_rows']:,}",
                     _percent(entry["rate"]),
                     _percent(entry["reference_rate"]),
-                    "-" if entry["p_value"] is None else format_p_value(entry["p_value"])[2:],
+                    "-" if entry["p_value"] is None else _p_text(entry["p_value"]),
                     "YES" if entry["flagged"] else "no",
                 ]
             )
     return header, rows
+
+
+def _p_text(p_value: float) -> str:
+    return format_p_value(p_value).removeprefix("p ").removeprefix("= ")
 
 
 def _difficulty_lines(result: BalanceAudit) -> list[str]:
@@ -181,24 +185,52 @@ def text(result: BalanceAudit) -> str:
     return "\n\n".join(sections)
 
 
+def _leak_summaries(result: BalanceAudit) -> list[str]:
+    """One short line per class with a flagged leakage check."""
+    if result.leakage is None:
+        return []
+    reference = label_text(result.leakage["reference"], prefix=True)
+    wording = {
+        "exact": "exactly repeat a training row of the class",
+        "near": "are near duplicates of a training row",
+        "smote": "lie on a line through two other rows of the class (SMOTE)",
+    }
+    found: dict = {}
+    for name, check in result.leakage.items():
+        if name not in _CHECK_NAMES or check is None:
+            continue
+        for label, entry in check["classes"].items():
+            if entry["flagged"]:
+                found.setdefault(label, []).append(
+                    f"{100 * entry['rate']:.0f}% {wording[name]} "
+                    f"({100 * entry['reference_rate']:.1f}% for {reference})"
+                )
+    return [
+        f"Leakage in {label_text(label, prefix=True)}: of its held-out rows, "
+        f"{'; '.join(parts)}. The rows were probably resampled before splitting: split "
+        "first, then resample the training split only."
+        for label, parts in found.items()
+    ]
+
+
 def _lead(result: BalanceAudit) -> tuple[list[str], bool]:
     """The few things to look at first, most serious first; and whether any is an alarm."""
-    items = [w for w in result.warnings if w.startswith("Leakage:") or "exactly repeat" in w]
+    items = _leak_summaries(result)
+    items += [w for w in result.warnings if "exactly repeat a row of" in w]
     alarm = bool(items)
     if result.difficulty:
         hardest = min(result.difficulty, key=lambda label: result.difficulty[label]["safe"])
         items += [r for r in result.readings if label_text(hardest, prefix=True) in r][:1]
-    ratio = result.imbalance_ratio
     if result.minority_classes:
         names = ", ".join(label_text(label) for label in result.minority_classes[:3])
         items.append(
-            f"Imbalance {ratio_text(ratio)}; minority classes: {names}. Judge models by "
-            "per-class recall and balanced accuracy, not accuracy."
+            f"Imbalance {ratio_text(result.imbalance_ratio)}; minority classes: {names}. "
+            "Judge models by per-class recall and balanced accuracy, not accuracy."
         )
     items += [
         w
         for w in result.warnings
-        if w not in items and ("no rows in split" in w or w.startswith("Class shares differ"))
+        if "no rows in split" in w or w.startswith(("Class shares differ", "Extreme"))
     ][:2]
     items += [w for w in result.warnings if "are left out" in w][:1]
     unchecked = [name for name, done in result.checked.items() if not done]
@@ -241,8 +273,8 @@ def html_body(result: BalanceAudit, *, with_plot: bool) -> str:
         if charts and any(result.leakage[name] for name in _CHECK_NAMES):
             png = figure_to_png(_charts.leakage_figure(result))
             parts.append(png_img_tag(png, "leakage rates per class"))
-        flagged = [w for w in result.warnings if w.startswith("Leakage:")]
-        parts += [f"<p class='tabaug-flag'>{html.escape(w)}</p>" for w in flagged]
+        flagged = _leak_summaries(result)
+        parts += [f"<p class='tabaug-flag'>{html.escape(line)}</p>" for line in flagged]
         if not flagged:
             parts.append(
                 "<p>No class stands out: held-out rows repeat or resemble training rows no "

@@ -26,7 +26,6 @@ largest class (see ``_leakage``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -42,8 +41,10 @@ NEAR_RATIO = 0.25
 K_SEGMENT = 20
 #: Relative tolerance of a point on a segment (float rounding of the generator).
 SEGMENT_TOLERANCE = 1e-6
-#: Queries tested together (memory: rows x pairs x columns doubles).
-_CHUNK = 1024
+#: Queries tested together (memory: rows x neighbours x columns doubles).
+_CHUNK = 4096
+#: Directions this close to parallel (1 - |cos|) make a candidate pair.
+_PARALLEL = 1e-8
 
 
 @dataclass(frozen=True)
@@ -98,23 +99,48 @@ def measure(
             numeric[parents], k, queries=numeric[held_out], random_state=random_state
         )
         methods.add(found_parents.method)
-        pairs = np.array(list(combinations(range(k), 2)))
-        # half a unit of a whole-number column, in the [0, 1] scale of ``numeric``
-        rounding = np.where(encoded.whole, 0.5 / encoded.ranges, 0.0)
-        continuous = ~encoded.whole
         for start in range(0, len(held_out), _CHUNK):
             stop = min(start + _CHUNK, len(held_out))
-            x = encoded.numeric[held_out[start:stop]][:, None, :]
-            neighbours = parents[found_parents.indices[start:stop]]
-            a = encoded.numeric[neighbours[:, pairs[:, 0]]]
-            b = encoded.numeric[neighbours[:, pairs[:, 1]]]
-            segment[start:stop] = _on_segment(x, a, b, continuous, rounding)
+            segment[start:stop] = _on_lines(
+                encoded, held_out[start:stop], parents[found_parents.indices[start:stop]]
+            )
     return Measured(closest, ratio, ratio < NEAR_RATIO, segment, " and ".join(sorted(methods)))
 
 
 def can_test_segments(encoded: Encoded) -> bool:
     """Segments mean something on two or more continuous (not whole-number) columns."""
     return int((~encoded.whole).sum()) >= 2
+
+
+def _on_lines(encoded: Encoded, rows: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+    """Whether each row lies on the line through two of its ``neighbours`` (row positions).
+
+    Cheap first: ``x``, ``a`` and ``b`` are collinear when the directions
+    from ``x`` to ``a`` and to ``b`` are parallel on the continuous columns
+    (one batched product of unit vectors); only those candidate pairs get
+    the exact test of :func:`_on_segment`.
+    """
+    numeric = encoded.numeric
+    continuous = ~encoded.whole
+    x = numeric[rows]
+    around = numeric[neighbours]
+    directions = (around - x[:, None, :])[..., continuous]
+    lengths = np.linalg.norm(directions, axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        units = np.nan_to_num(directions / lengths[..., None])
+    cosines = np.abs(units @ units.transpose(0, 2, 1))
+    first, second = np.triu_indices(neighbours.shape[1], 1)
+    candidate = cosines[:, first, second] > 1 - _PARALLEL
+    query, pair = np.nonzero(candidate)
+    result = np.zeros(len(rows), dtype=bool)
+    if len(query):
+        # half a unit of a whole-number column, in the [0, 1] scale of ``numeric``
+        rounding = np.where(encoded.whole, 0.5 / encoded.ranges, 0.0)
+        a = around[query, first[pair]][:, None, :]
+        b = around[query, second[pair]][:, None, :]
+        fits = _on_segment(x[query][:, None, :], a, b, continuous, rounding)
+        result[query[fits]] = True
+    return result
 
 
 def _on_segment(
