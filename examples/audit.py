@@ -1,4 +1,4 @@
-"""Audit class balance, how hard the minority class is, and resampling that leaked into the test set.
+"""Audit class balance, how hard the minority class is, and resampling leaked into the test set.
 
 Oversampling before splitting puts copies of training rows (or rows made
 from them) into the test split, so test scores measure memory, not
@@ -12,7 +12,7 @@ prints both audits.
 Run::
 
     python examples/audit.py
-    python examples/audit.py --html audit.html   # the leaky audit as a report (charts need matplotlib)
+    python examples/audit.py --html audit.html   # the leaky audit as a report (charts: matplotlib)
 """
 
 import argparse

@@ -302,3 +302,12 @@ def test_file_sample_gives_the_same_difficulty_as_memory(tmp_path):
 def test_bad_settings_of_the_checks(kwargs, name):
     with pytest.raises(InvalidParameterError, match=f"audit: {name} must"):
         audit([0, 0, 1], **kwargs)
+
+
+def test_the_memory_guard_refuses_a_distance_coding_too_big():
+    from tabaug import config_context
+    from tabaug.exceptions import MemoryLimitError
+
+    frame = _split_frame(seed=9)
+    with config_context(max_memory=10_000), pytest.raises(MemoryLimitError, match="max_rows"):
+        audit(frame, target="y", split="split", difficulty=True)

@@ -49,19 +49,24 @@ class Findings:
 
 
 def label_codes(values: np.ndarray, labels: list[Any]) -> np.ndarray:
-    """Each value's position in ``labels``; -1 for a missing or unknown value."""
-    lookup = {str(label): i for i, label in enumerate(labels)}
-    series = pd.Series(values, dtype=object)
-    codes = series.astype(str).map(lookup)
-    codes[series.isna().to_numpy()] = np.nan
-    return codes.fillna(-1).to_numpy(dtype=np.int64)
+    """Each value's position in ``labels``, matched as text; -1 when missing or unknown."""
+    return _codes(values, {str(label): i for i, label in enumerate(labels)})
+
+
+def _codes(values: np.ndarray, lookup: dict[str, int]) -> np.ndarray:
+    """Codes of ``values`` by their text, looked up once per distinct value."""
+    distinct = pd.Categorical(pd.Series(values, dtype=object))
+    by_category = np.array(
+        [lookup.get(str(value), -1) for value in distinct.categories] + [-1], dtype=np.int64
+    )
+    return by_category[distinct.codes]  # code -1 (missing) takes the appended -1
 
 
 def _roles(table: Table, labels: list[Any], counting: Counting) -> RowSet:
     codes = label_codes(table.labels, labels)
-    names = pd.Series(table.splits, dtype=object)
-    known = names.notna().to_numpy() & np.isin(names.astype(str), counting.splits)
-    train = known & (names.astype(str) == counting.reference).to_numpy()
+    split = _codes(table.splits, {name: i for i, name in enumerate(counting.splits)})
+    train = split == counting.splits.index(counting.reference)
+    known = split >= 0
     return RowSet(codes, train & (codes >= 0), known & ~train & (codes >= 0))
 
 
@@ -199,7 +204,7 @@ def run_difficulty(
             f" of a seeded sample of {len(table.labels):,} of the file's "
             f"{table.sampled_from:,} rows (neighbours among the sample)"
         )
-    if len(np.unique(rows.labels[on])) < 2:
+    if np.count_nonzero(np.bincount(rows.labels[on])) < 2:
         findings.notes.append(f"difficulty not computed: {where} has a single class.")
         return findings
     subset = Encoded(

@@ -48,14 +48,16 @@ class Encoded:
 
 def encode(frame: pd.DataFrame) -> Encoded:
     """HEOM points of ``frame``'s rows (every column is a feature)."""
+    n = len(frame)
     numeric_columns, numeric_names, whole, ranges = [], [], [], []
-    blocks = []
+    parts: list[tuple[str, Any, Any]] = []  # ("number", scaled, finite) or ("codes", codes, k)
     n_categorical = 0
     for name in frame.columns:
         column = frame[name]
         if is_categorical_dtype(column.dtype):
             n_categorical += 1
-            blocks.append(_one_hot(column))
+            codes = _codes(column)
+            parts.append(("codes", codes, int(codes.max()) + 1 if n else 1))
             continue
         values = _as_float(column)
         finite = np.isfinite(values)
@@ -69,27 +71,31 @@ def encode(frame: pd.DataFrame) -> Encoded:
             numeric_names.append(name)
             whole.append(bool(np.array_equal(values[finite], np.round(values[finite]))))
             ranges.append(span)
-        block = [np.where(finite, scaled, 0.5)]
-        if not finite.all():
-            block.append(np.where(finite, 0.0, _MISSING_OFFSET))
         if span > 0 or not finite.all():
-            blocks.append(np.column_stack(block))
-    width = sum(block.shape[1] for block in blocks)
+            parts.append(("number", scaled, finite))
+    width = sum(
+        part[2] if part[0] == "codes" else 1 + int(not part[2].all()) for part in parts
+    )
     check_memory(
-        4.0 * len(frame) * max(width, 1),
-        what=f"the distance coding of {len(frame):,} rows ({width:,} coordinates)",
+        4.0 * n * max(width, 1),
+        what=f"the distance coding of {n:,} rows ({width:,} coordinates)",
         fix="lower max_rows, or drop identifier-like columns with many distinct values",
     )
-    points = (
-        np.hstack(blocks).astype(np.float32)
-        if blocks
-        else np.zeros((len(frame), 1), dtype=np.float32)
-    )
-    numeric = (
-        np.column_stack(numeric_columns) if numeric_columns else np.zeros((len(frame), 0))
-    )
+    points = np.zeros((n, max(width, 1)), dtype=np.float32)
+    at = 0
+    for kind, values, extra in parts:
+        if kind == "codes":
+            points[np.arange(n), at + values] = 1 / np.sqrt(2)
+            at += extra
+            continue
+        points[:, at] = np.where(extra, values, 0.5)
+        at += 1
+        if not extra.all():
+            points[:, at] = np.where(extra, 0.0, _MISSING_OFFSET)
+            at += 1
+    numeric = np.column_stack(numeric_columns) if numeric_columns else np.zeros((n, 0))
     return Encoded(
-        points=np.ascontiguousarray(points),
+        points=points,
         numeric=numeric,
         numeric_names=numeric_names,
         whole=np.array(whole, dtype=bool),
@@ -106,15 +112,12 @@ def _as_float(column: pd.Series) -> np.ndarray:
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _one_hot(column: pd.Series) -> np.ndarray:
-    """Categories one-hot, weight 1/sqrt(2); missing is one more category."""
+def _codes(column: pd.Series) -> np.ndarray:
+    """Category codes from 0; missing is one more category; the rarest share one code."""
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
     if len(uniques) > MAX_CATEGORIES:
         frequent = np.argsort(-np.bincount(codes))[: MAX_CATEGORIES - 1]
         remap = np.full(len(uniques), MAX_CATEGORIES - 1)
         remap[frequent] = np.arange(MAX_CATEGORIES - 1)
         codes = remap[codes]
-    width = int(codes.max()) + 1 if len(codes) else 1
-    block = np.zeros((len(codes), width), dtype=np.float32)
-    block[np.arange(len(codes)), codes] = 1 / np.sqrt(2)
-    return block
+    return codes.astype(np.int64)

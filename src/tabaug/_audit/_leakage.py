@@ -130,6 +130,10 @@ MIN_EXCESS = 0.05
 #: ...or, for near duplicates, a row of the class has a smaller distance ratio
 #: than a row of the largest class with at least this probability.
 MIN_EFFECT = 0.55
+#: Held-out rows queried per class by the near-duplicate and SMOTE checks (and
+#: as many of the largest class's): enough for any rate that matters, and it
+#: keeps a million-row audit within a minute.
+QUERIES_PER_CLASS = 10_000
 
 
 @dataclass(frozen=True)
@@ -174,9 +178,8 @@ def holm(p_values: list[float]) -> list[float]:
 
 
 def largest_class(rows: RowSet) -> Any:
-    """The class with most rows, which no oversampler grows (ties: the first, sorted)."""
-    values, counts = np.unique(rows.labels, return_counts=True)
-    return values[np.argmax(counts)]
+    """The class (code) with most rows, which no oversampler grows (ties: the first)."""
+    return int(np.argmax(np.bincount(rows.labels)))
 
 
 def summarise(per_class: dict[Any, dict[str, Any]], alpha: float = ALPHA) -> dict[str, Any] | None:
@@ -208,7 +211,7 @@ def exact_by_class(rows: RowSet, hashes: np.ndarray, reference: Any) -> dict[Any
     repeat a training row, and training rows that repeat another one.
     """
     rates = {}
-    for label in np.unique(rows.labels):
+    for label in _present(rows.labels):
         mine = rows.labels == label
         held = pd.Series(hashes[mine & rows.held_out])
         rates[label] = (int(held.isin(hashes[mine & rows.train]).sum()), len(held))
@@ -264,8 +267,8 @@ def synthetic_by_class(
     are queried in all.
     """
     rng = np.random.default_rng(random_state)
-    classes = [label for label in np.unique(rows.labels) if label != reference]
-    cap = max(1, max_rows // (2 * max(len(classes), 1)))
+    classes = [label for label in _present(rows.labels) if label != reference]
+    cap = max(1, min(max_rows // (2 * max(len(classes), 1)), QUERIES_PER_CLASS))
     in_splits = rows.train | rows.held_out
     reference_train = distinct(
         encoded.points, np.flatnonzero((rows.labels == reference) & rows.train)
@@ -288,7 +291,9 @@ def synthetic_by_class(
         )
         # the largest class's rows outside the matched rows, held-out or not: for the class
         # no resampling touched, both are drawn alike
-        reference_held = _at_most(np.setdiff1d(reference_rows, matched), cap, rng)
+        outside = np.ones(len(rows.labels), dtype=bool)
+        outside[matched] = False
+        reference_held = _at_most(reference_rows[outside[reference_rows]], cap, rng)
         if len(train) < 2 or not len(held) or not len(reference_held):
             near[label] = _entry(0, 0, 0, 0)
             segment[label] = _entry(0, 0, 0, 0)
@@ -317,6 +322,11 @@ def _smaller(values: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
 
     result = mannwhitneyu(values, reference, alternative="less")
     return float(result.pvalue), 1.0 - float(result.statistic) / (len(values) * len(reference))
+
+
+def _present(codes: np.ndarray) -> list[int]:
+    """The label codes that occur, in order."""
+    return np.flatnonzero(np.bincount(codes)).tolist()
 
 
 def _at_most(rows: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
