@@ -110,7 +110,9 @@ def train_ctgan(X, y, epochs: int):
 
     model = CTGANOverSampler(epochs=epochs, batch_size=int(np.clip(len(y) // 100 * 10, 50, 500)),
                              verbose=False, random_state=0)
-    return model.fit(X, y)
+    # fit_resample, not fit: after fit alone, sample() still says the model is not fitted
+    model.fit_resample(X, y)
+    return model
 
 
 def main() -> None:

@@ -70,7 +70,7 @@ def audit(
         - exact repeats: the share of a class's held-out rows that repeat a
           training row of the class (64-bit row hashes, every row);
         - near duplicates: how close a held-out row is to its closest
-          training row of the class, relative to its 10th closest (noise-
+          training row of the class, relative to its 30th closest (noise-
           jittered copies, and originals whose copies went to training, sit
           much closer than that);
         - SMOTE rows: held-out rows on the line through two training rows

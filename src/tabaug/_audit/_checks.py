@@ -108,14 +108,16 @@ def run_leakage(
     usable = roles.labels >= 0
     hashes = np.concatenate(list(inputs.hashes.values()))[usable]
     exact_rows = RowSet(roles.labels[usable], roles.train[usable], roles.held_out[usable])
-    reference = largest_class(exact_rows)
+    reference, tied = largest_class(exact_rows, hashes, encoded, rows, random_state)
     checks: dict[str, Any] = {"exact": summarise(exact_by_class(exact_rows, hashes, reference))}
     held_out = [s for s in counting.splits if s != counting.reference]
     findings = Findings()
     findings.notes.append(
         f"leakage: held-out rows ({', '.join(held_out)}) against '{counting.reference}', "
-        f"each class against the largest, {label_text(labels[reference], prefix=True)}; "
-        "one-sided Fisher exact tests, Holm-adjusted across classes"
+        f"each class against the largest, {label_text(labels[reference], prefix=True)}"
+        + (" (of the classes tied for the most rows, the one that looks least resampled)"
+           if tied else "")
+        + "; one-sided Fisher exact and Mann-Whitney tests, Holm-adjusted across classes"
     )
     checks["near"] = checks["smote"] = None
     if encoded is not None and rows is not None:

@@ -177,9 +177,38 @@ def holm(p_values: list[float]) -> list[float]:
     return adjusted.tolist()
 
 
-def largest_class(rows: RowSet) -> Any:
-    """The class (code) with most rows, which no oversampler grows (ties: the first)."""
-    return int(np.argmax(np.bincount(rows.labels)))
+def largest_class(
+    rows: RowSet,
+    hashes: np.ndarray,
+    encoded: Encoded | None,
+    table: RowSet | None,
+    random_state: int | None,
+) -> tuple[int, bool]:
+    """The class (code) with most rows, which no oversampler grows; and whether it tied.
+
+    Oversampling to balance (imbalanced-learn's ``"auto"``) leaves several
+    classes tied for the most rows, all grown but one. Among tied classes,
+    the reference is the one that looks least resampled: the fewest rows
+    repeating another row of the class and, with features, the fewest of a
+    sample of its rows that are near duplicates of, or on a line through,
+    other rows of the class.
+    """
+    counts = np.bincount(rows.labels)
+    tied = np.flatnonzero(counts == counts.max())
+    if len(tied) == 1:
+        return int(tied[0]), False
+    rng = np.random.default_rng(random_state)
+    scores = {}
+    for label in tied:
+        score = natural_repeat_rate(hashes[rows.labels == label])
+        if encoded is not None and table is not None:
+            mine = np.flatnonzero((table.labels == label) & (table.train | table.held_out))
+            pool = distinct(encoded.points, mine)
+            if len(pool) > 2:
+                found = measure(encoded, pool, _at_most(pool, 2_000, rng), pool, random_state)
+                score += found.near.mean() + found.segment.mean()
+        scores[int(label)] = score
+    return min(scores, key=scores.get), True
 
 
 def summarise(per_class: dict[Any, dict[str, Any]], alpha: float = ALPHA) -> dict[str, Any] | None:

@@ -8,8 +8,9 @@ largest class (see ``_leakage``).
   copied from one sits much closer to its nearest training row than to its
   other neighbours, and so does an original row whose copies went to
   training. The measure is the ratio of the distance to the closest record
-  (DCR) to the distance to the 10th closest, among distinct training rows
-  and past an identical one (exact repeats are the exact check's): for rows drawn from the same
+  (DCR) to the distance to the 30th closest (at most a quarter of the
+  class's rows away), among distinct training rows and past an identical
+  one (exact repeats are the exact check's): for rows drawn from the same
   distribution it depends on the local dimension only, not on the class's
   density or scale, so classes of different sizes and spreads compare
   fairly. The ratios of a class and of the largest class are compared by a
@@ -33,8 +34,10 @@ import pandas as pd
 from tabaug._audit._encoding import Encoded
 from tabaug.utils import nearest_neighbors
 
-#: Neighbour rank whose distance scales the closest one.
-K_NEAR = 10
+#: Neighbour rank whose distance scales the closest one (at most a quarter of
+#: the class's rows): beyond the copies of one row that heavy oversampling
+#: makes (28 per row to balance yeast_me2).
+K_NEAR = 30
 #: DCR below this share of the distance to the 5th closest training row: a near duplicate.
 NEAR_RATIO = 0.25
 #: Same-class training neighbours whose pairs are tested as SMOTE parents.
@@ -88,8 +91,10 @@ def measure(
     it is then its own closest row and skipped (``t = 0``).
     """
     k = min(K_SEGMENT, len(parents))
+    # at most a quarter of the class, so the scale stays local however small the class
+    k_near = min(K_NEAR, max(10, len(train) // 4)) + 1
     found = nearest_neighbors(
-        encoded.points[train], min(K_NEAR + 1, len(train)), queries=encoded.points[held_out],
+        encoded.points[train], min(k_near, len(train)), queries=encoded.points[held_out],
         random_state=random_state,
     )
     # ``train`` rows are distinct, so at most the first neighbour is an exact twin: exact
