@@ -323,7 +323,7 @@ def synthetic_by_class(
         outside = np.ones(len(rows.labels), dtype=bool)
         outside[matched] = False
         reference_held = _at_most(reference_rows[outside[reference_rows]], cap, rng)
-        if len(train) < 2 or not len(held) or not len(reference_held):
+        if min(len(train), len(matched)) < 3 or not len(held) or not len(reference_held):
             near[label] = _entry(0, 0, 0, 0)
             segment[label] = _entry(0, 0, 0, 0)
             continue
