@@ -311,3 +311,9 @@ def test_the_memory_guard_refuses_a_distance_coding_too_big():
     frame = _split_frame(seed=9)
     with config_context(max_memory=10_000), pytest.raises(MemoryLimitError, match="max_rows"):
         audit(frame, target="y", split="split", difficulty=True)
+
+
+def test_unhashable_cells_are_refused_by_the_difficulty_check_too():
+    frame = _blobs(20, 10, offset=3.0).assign(tags=[[1]] * 30)
+    with pytest.raises(InvalidInputError, match="column 'tags' holds values of type list"):
+        audit(frame, target="y", difficulty=True)

@@ -16,6 +16,7 @@ A private package split by job; users import ``tabaug.audit`` and
   class against the largest;
 - ``_difficulty``: example types, N3 and the Fisher ratio;
 - ``_checks``: those checks run on the rows the inputs provide;
+- ``_rows``: row sets, seeded samples, distinct rows;
 - ``_result``: :class:`BalanceAudit` and its plain-Python form;
 - ``_render`` and ``_charts``: text, the HTML report and its charts.
 

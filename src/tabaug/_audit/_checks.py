@@ -24,7 +24,6 @@ from tabaug._audit._inputs import AuditInput, Table
 from tabaug._audit._leakage import (
     ALPHA,
     NEAR_ALPHA,
-    RowSet,
     exact_by_class,
     exact_duplicates,
     largest_class,
@@ -33,6 +32,7 @@ from tabaug._audit._leakage import (
     summarise,
     synthetic_by_class,
 )
+from tabaug._audit._rows import RowSet
 from tabaug._audit._synthetic import can_test_segments
 from tabaug.utils import format_p_value, label_text
 

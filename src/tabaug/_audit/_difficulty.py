@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from tabaug._audit._encoding import Encoded
+from tabaug._audit._rows import at_most
 from tabaug.utils import label_text, nearest_neighbors
 
 #: Neighbours that decide an example's type (Napierala & Stefanowski use 5).
@@ -79,7 +80,7 @@ def assess_difficulty(
         n3_rows = np.sort(rng.choice(n, n3_sample, replace=False))
         per_class = max(1, min(CLASS_ROWS, half // max(len(values) - 1, 1)))
         typed_rows = np.sort(np.concatenate([
-            _at_most(np.flatnonzero(labels == label), per_class, rng)
+            at_most(np.flatnonzero(labels == label), per_class, rng)
             for label in values
             if label != largest
         ]))
@@ -130,10 +131,6 @@ def assess_difficulty(
             "classes; near 1, no single column does."
         )
     return Difficulty(classes, n3, fisher, found.method, n, readings, notes)
-
-
-def _at_most(rows: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    return rows if len(rows) <= n else rng.choice(rows, n, replace=False)
 
 
 def _class_readings(label: Any, entry: dict[str, Any], largest: Any, multiclass: bool) -> list:

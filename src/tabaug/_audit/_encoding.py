@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tabaug._audit._rows import unhashable_error
 from tabaug.utils import check_memory, is_categorical_dtype
 
 #: Categories kept apart per column; rarer ones are compared as one value.
@@ -114,7 +115,10 @@ def _as_float(column: pd.Series) -> np.ndarray:
 
 def _codes(column: pd.Series) -> np.ndarray:
     """Category codes from 0; missing is one more category; the rarest share one code."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    try:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    except TypeError as error:  # lists, dicts: no category to compare
+        raise unhashable_error(column.to_frame()) from error
     if len(uniques) > MAX_CATEGORIES:
         frequent = np.argsort(-np.bincount(codes))[: MAX_CATEGORIES - 1]
         remap = np.full(len(uniques), MAX_CATEGORIES - 1)

@@ -18,14 +18,14 @@ class alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tabaug._audit._encoding import Encoded
-from tabaug._audit._synthetic import distinct, measure
+from tabaug._audit._rows import RowSet, at_most, distinct, unhashable_error
+from tabaug._audit._synthetic import measure
 from tabaug.exceptions import InvalidInputError
 
 #: Rows hashed at once.
@@ -77,26 +77,8 @@ def row_hashes(frame: pd.DataFrame) -> np.ndarray:
         try:
             parts.append(pd.util.hash_pandas_object(chunk, index=False).to_numpy())
         except (TypeError, ValueError) as error:
-            raise _unhashable_error(chunk) from error
+            raise unhashable_error(chunk) from error
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-
-
-def _unhashable_error(frame: pd.DataFrame) -> InvalidInputError:
-    for column in frame.columns:
-        try:
-            pd.util.hash_pandas_object(frame[column], index=False)
-        except (TypeError, ValueError):
-            kinds = sorted({type(v).__name__ for v in frame[column] if not isinstance(v, str)})
-            return InvalidInputError(
-                f"column {column!r} holds values of type {', '.join(kinds[:3])}, which the "
-                "leakage check cannot compare row to row. Convert the column to text "
-                f"(frame[{column!r}] = frame[{column!r}].astype(str)), drop it, or pass "
-                "check_leakage=False."
-            )
-    return InvalidInputError(
-        "some feature values cannot be compared row to row by the leakage check; convert "
-        "container values (lists, dicts, arrays) to text, or pass check_leakage=False."
-    )
 
 
 def exact_duplicates(hashes: dict[str, np.ndarray], reference: str) -> dict[str, dict[str, Any]]:
@@ -134,26 +116,6 @@ MIN_EFFECT = 0.55
 #: as many of the largest class's): enough for any rate that matters, and it
 #: keeps a million-row audit within a minute.
 QUERIES_PER_CLASS = 10_000
-
-
-@dataclass(frozen=True)
-class RowSet:
-    """Labelled rows of the reference split (``train``) and of the held-out splits."""
-
-    labels: np.ndarray
-    train: np.ndarray
-    held_out: np.ndarray
-
-
-@dataclass(frozen=True)
-class Leakage:
-    """The three class-level checks, the largest class they compare with, and notes."""
-
-    checks: dict[str, dict[str, Any] | None]
-    reference: Any
-    held_out: list[str]
-    natural_rate: float
-    notes: list[str] = field(default_factory=list)
 
 
 def one_sided_p(hits: int, n: int, reference_hits: int, reference_n: int) -> float:
@@ -205,7 +167,7 @@ def largest_class(
             mine = np.flatnonzero((table.labels == label) & (table.train | table.held_out))
             pool = distinct(encoded.points, mine)
             if len(pool) > 2:
-                found = measure(encoded, pool, _at_most(pool, 2_000, rng), pool, random_state)
+                found = measure(encoded, pool, at_most(pool, 2_000, rng), pool, random_state)
                 score += found.near.mean() + found.segment.mean()
         scores[int(label)] = score
     return min(scores, key=scores.get), True
@@ -310,7 +272,7 @@ def synthetic_by_class(
         train = distinct(encoded.points, np.flatnonzero(mine & rows.train))
         pool = distinct(encoded.points, np.flatnonzero(mine & in_splits))
         held_all = np.flatnonzero(mine & rows.held_out)
-        held = _at_most(held_all, cap, rng)
+        held = at_most(held_all, cap, rng)
         sampled = sampled or len(held) < len(held_all)
         matched = np.sort(
             rng.choice(reference_train, min(len(train), len(reference_train)), replace=False)
@@ -322,7 +284,7 @@ def synthetic_by_class(
         # no resampling touched, both are drawn alike
         outside = np.ones(len(rows.labels), dtype=bool)
         outside[matched] = False
-        reference_held = _at_most(reference_rows[outside[reference_rows]], cap, rng)
+        reference_held = at_most(reference_rows[outside[reference_rows]], cap, rng)
         if min(len(train), len(matched)) < 3 or not len(held) or not len(reference_held):
             near[label] = _entry(0, 0, 0, 0)
             segment[label] = _entry(0, 0, 0, 0)
@@ -356,7 +318,3 @@ def _smaller(values: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
 def _present(codes: np.ndarray) -> list[int]:
     """The label codes that occur, in order."""
     return np.flatnonzero(np.bincount(codes)).tolist()
-
-
-def _at_most(rows: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    return rows if len(rows) <= n else np.sort(rng.choice(rows, n, replace=False))

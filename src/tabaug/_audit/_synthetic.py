@@ -29,7 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from tabaug._audit._encoding import Encoded
 from tabaug.utils import nearest_neighbors
@@ -59,19 +58,6 @@ class Measured:
     near: np.ndarray
     segment: np.ndarray
     method: str
-
-
-def distinct(points: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``rows`` without those whose point repeats an earlier one's.
-
-    Rows are compared by a 64-bit hash of their float32 bits (a random odd
-    multiplier per coordinate); two different rows collide with probability
-    about 2**-64.
-    """
-    bits = np.ascontiguousarray(points[rows]).view(np.uint32).astype(np.uint64)
-    multipliers = np.random.default_rng(0).integers(1, 2**63, bits.shape[1], dtype=np.uint64)
-    hashes = (bits * (multipliers | np.uint64(1))).sum(axis=1, dtype=np.uint64)
-    return rows[~pd.Series(hashes).duplicated().to_numpy()]
 
 
 def measure(
