@@ -12,6 +12,8 @@ never a private name of another package.
 - the table codec (``_table``): numbers and category codes out, the caller's
   dtypes back;
 - atomic writes (``_atomic``): a failed write leaves the old file untouched;
+- nearest neighbours (``_neighbors``): exact, or approximate with the
+  optional faiss backend, behind one function;
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
   rendering (``_report``), file reading and writing (``_io``) and the PyTorch
   helpers (``_torch``: import, device, seeding, progress; torch imported on use).
@@ -46,6 +48,7 @@ from tabaug.utils._io import (
     table_bytes,
     write_table,
 )
+from tabaug.utils._neighbors import APPROXIMATE_ABOVE, Neighbors, has_faiss, nearest_neighbors
 from tabaug.utils._report import (
     UNDEFINED,
     Report,
@@ -86,8 +89,10 @@ from tabaug.utils._validation import (
 )
 
 __all__ = [
+    "APPROXIMATE_ABOVE",
     "CHUNK_ROWS",
     "UNDEFINED",
+    "Neighbors",
     "Report",
     "TableCodec",
     "TargetInfo",
@@ -114,6 +119,7 @@ __all__ = [
     "format_number",
     "format_p_value",
     "get_config",
+    "has_faiss",
     "has_matplotlib",
     "html_fragment",
     "html_page",
@@ -125,6 +131,7 @@ __all__ = [
     "jsonable",
     "label_text",
     "memory_limit",
+    "nearest_neighbors",
     "new_figure",
     "parse_bytes",
     "plain_value",
