@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from tabaug.exceptions import InsufficientSamplesError
-from tabaug.utils._validation import check_memory, check_option
+from tabaug.utils._settings import check_memory, check_option
 
 __all__ = ["APPROXIMATE_ABOVE", "Neighbors", "has_faiss", "nearest_neighbors"]
 
