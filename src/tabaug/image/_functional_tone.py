@@ -11,6 +11,7 @@ Re-exported by :mod:`tabaug.image.functional`.
 import math
 import numbers
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
@@ -68,11 +69,16 @@ def _extremes(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array([f[0] for f in found]), np.array([f[1] for f in found])
 
 
-def _histogram(plane: np.ndarray) -> np.ndarray:
+def _histograms(image: np.ndarray) -> list[np.ndarray]:
+    """The 256-level histogram of each channel of a uint8 image."""
     cv2 = backend.opencv()
-    if cv2 is not None:
-        return cv2.calcHist([plane], [0], None, [256], [0, 256]).ravel().astype(np.int64)
-    return np.bincount(plane.ravel(), minlength=256)
+    channels = backend.channel_count(image)
+    if cv2 is not None and channels <= 4:
+        # calcHist reads a channel of the interleaved image in place: no split copies
+        image = np.ascontiguousarray(image)
+        return [cv2.calcHist([image], [c], None, [256], [0, 256]).ravel().astype(np.int64)
+                for c in range(channels)]
+    return [np.bincount(plane.ravel(), minlength=256) for plane in _channel_planes(image)]
 
 
 def _on_uint8(image: np.ndarray, op: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
@@ -140,11 +146,19 @@ def solarize(image: np.ndarray, threshold: float) -> np.ndarray:
     check_scalar(threshold, "threshold", owner="solarize")
     color, alpha = _color_part(image)
     if image.dtype == np.uint8:
-        levels = np.arange(256)
-        lut = np.where(levels >= threshold, 255 - levels, levels).astype(np.uint8)
-        return _with_alpha(_apply_lut(color, lut), alpha)
+        # levels at or above a threshold t are those at or above ceil(t): one table per level
+        first = 256 if threshold > 255 else 0 if threshold <= 0 else math.ceil(threshold)
+        return _with_alpha(_apply_lut(color, _solarize_table(first)), alpha)
     top = image.dtype.type(backend.max_value(image.dtype))
     return _with_alpha(np.where(color >= threshold, top - color, color), alpha)
+
+
+@cache
+def _solarize_table(first: int) -> np.ndarray:
+    levels = np.arange(256)
+    table = np.where(levels >= first, 255 - levels, levels).astype(np.uint8)
+    table.setflags(write=False)
+    return table
 
 
 def autocontrast(image: np.ndarray) -> np.ndarray:
@@ -185,14 +199,21 @@ def autocontrast(image: np.ndarray) -> np.ndarray:
     return _with_alpha(out.astype(np.float32), alpha)
 
 
-def _equalize_table(histogram: np.ndarray) -> np.ndarray:
-    """The 256-level table that equalizes one channel's histogram (identity if it cannot)."""
-    used = histogram[histogram != 0]
-    step = (int(used.sum()) - int(used[-1])) // 255
-    if step == 0:
-        return np.arange(256, dtype=np.uint8)
-    lut = (np.cumsum(histogram) + step // 2) // step
-    return np.clip(np.concatenate([[0], lut[:-1]]), 0, 255).astype(np.uint8)
+def _equalize_tables(histograms: np.ndarray) -> np.ndarray:
+    """(256, C) tables that equalize each channel's histogram (a row of ``histograms``).
+
+    PIL's rule: the step is the count below the brightest used level over 255;
+    a channel whose step is 0 keeps the identity table.
+    """
+    counts = np.asarray(histograms, dtype=np.int64)
+    brightest = 255 - np.argmax(counts[:, ::-1] != 0, axis=1)
+    step = (counts.sum(axis=1) - counts[np.arange(len(counts)), brightest]) // 255
+    safe = np.maximum(step, 1)[:, None]
+    tables = (np.cumsum(counts, axis=1) + safe // 2) // safe
+    tables = np.clip(np.concatenate([np.zeros((len(counts), 1), np.int64), tables[:, :-1]],
+                                    axis=1), 0, 255)
+    tables[step == 0] = np.arange(256)
+    return np.ascontiguousarray(tables.T.astype(np.uint8))
 
 
 def equalize(image: np.ndarray) -> np.ndarray:
@@ -221,8 +242,8 @@ def equalize(image: np.ndarray) -> np.ndarray:
     color, alpha = _color_part(image)
 
     def per_channel(levels: np.ndarray) -> np.ndarray:
-        tables = [_equalize_table(_histogram(plane)) for plane in _channel_planes(levels)]
-        return _apply_lut(levels, np.stack(tables, axis=1))
+        tables = _equalize_tables(np.stack(_histograms(levels)))
+        return _apply_lut(levels, tables if tables.shape[1] > 1 else tables[:, 0])
 
     return _with_alpha(_on_uint8(color, per_channel), alpha)
 
