@@ -356,7 +356,8 @@ FAULTS = [*_sampler_faults(), *_evaluate_faults(), *_audit_faults(), *_compare_f
 _FIX_WORDS = re.compile(
     r"\b(pass|use|drop|convert|choose|give|install|call|ask|set|check|add|remove|impute|bin|"
     r"reshape|wrap|encode|include|pick|split|merge|lower|raise|try|resample|name|list|"
-    r"must be|must lie|one of)\b",
+    r"resize|crop|balance|divide|relabel|fit|make|replace|leave|move|scale|clip|increase|"
+    r"reduce|keep|must be|must lie|one of)\b",
     re.IGNORECASE,
 )
 
@@ -378,6 +379,7 @@ def test_bad_input_gets_a_clear_error_and_leaves_inputs_alone(fault):
 
 
 def _image_faults() -> list[Fault]:
+    from tabaug import image as I
     from tabaug.image import Compose, HorizontalFlip, ImageOverSampler
 
     images = RNG.integers(0, 256, size=(12, 8, 8, 3), dtype=np.uint8)
@@ -408,6 +410,27 @@ def _image_faults() -> list[Fault]:
         Fault("image-nan-rotation", lambda: Compose([tabaug.image.Rotate(
             limit=float("nan"), p=1.0)])(image=images[0]), error=InvalidParameterError,
               problem="limit", fix=""),
+        *(Fault(f"image-{name}", lambda make=make: Compose([make()])(image=images[0]),
+                error=InvalidParameterError, problem=problem, fix=fix)
+          for name, make, problem, fix in [
+              ("randaugment-magnitude", lambda: I.RandAugment(magnitude=40), "magnitude",
+               "must lie"),
+              ("trivialaugment-bins", lambda: I.TrivialAugment(num_magnitude_bins=1),
+               "num_magnitude_bins", "must lie"),
+              ("someof-n", lambda: I.SomeOf([I.HorizontalFlip()], n=3), "n must", "must lie"),
+              ("oneof-empty", lambda: I.OneOf([]), "nothing to pick", "give at least one"),
+              ("posterize-bits", lambda: I.Posterize(bits=9, p=1.0), "bits", "must be"),
+          ]),
+        Fault("image-dict-missing-class", lambda: ImageOverSampler(
+            {0: HorizontalFlip()}).fit_resample(images, labels), error=InvalidParameterError,
+            problem="no entry for class 1", fix="add"),
+        *([Fault(f"image-{cls.__name__}-too-large", lambda cls=cls: cls(
+            epochs=1, verbose=False).fit_resample(np.zeros((12, 128, 128), np.uint8), labels),
+            problem="up to 64x64", fix="Resize") for cls in (I.ImageGANOverSampler,
+                                                              I.ImageVAEOverSampler)]
+          + [Fault("image-cnn-one-class", lambda: I.CNNClassifier(epochs=1).fit(
+              images, np.zeros(12, int)), error=InvalidTargetError, problem="only one class",
+              fix="Check")] if HAS_TORCH else []),
     ]
 
 
