@@ -14,7 +14,11 @@ never a private name of another package.
 - atomic writes (``_atomic``): a failed write leaves the old file untouched;
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
   rendering (``_report``), file reading and writing (``_io``) and the PyTorch
-  helpers (``_torch``: import, device, seeding, progress; torch imported on use).
+  helpers (``_torch``: import, device, seeding, progress; torch imported on use);
+- SMOTE's kernels (``_interpolation``), shared by the in-memory SMOTE and its
+  Dask path; ``sampling_strategy`` resolved from class counts alone
+  (``_strategy``), and recognising a Dask collection without importing Dask
+  (``_lazy``).
 
 Examples
 --------
@@ -34,6 +38,14 @@ from tabaug.utils._config import (
 )
 from tabaug.utils._docstrings import fill_doc
 from tabaug.utils._indexing import take_rows
+from tabaug.utils._interpolation import (
+    class_share_embedding,
+    interpolate_rows,
+    mixed_features,
+    neighbour_modes,
+    require_neighbours,
+    value_difference_embedding,
+)
 from tabaug.utils._io import (
     CHUNK_ROWS,
     columns_of,
@@ -45,6 +57,7 @@ from tabaug.utils._io import (
     require_columns,
     write_table,
 )
+from tabaug.utils._lazy import is_dask_collection
 from tabaug.utils._report import (
     UNDEFINED,
     Report,
@@ -61,6 +74,7 @@ from tabaug.utils._report import (
     png_img_tag,
     text_table,
 )
+from tabaug.utils._strategy import class_targets
 from tabaug.utils._table import TableCodec, append_rows
 from tabaug.utils._torch import import_torch, progress_bar, resolve_device, seeded_torch
 from tabaug.utils._validation import (
@@ -98,6 +112,8 @@ __all__ = [
     "check_option",
     "check_scalar",
     "check_target",
+    "class_share_embedding",
+    "class_targets",
     "columns_of",
     "config_context",
     "container_kind",
@@ -115,12 +131,16 @@ __all__ = [
     "html_page",
     "html_table",
     "import_torch",
+    "interpolate_rows",
     "is_categorical_dtype",
+    "is_dask_collection",
     "is_path",
     "iter_chunks",
     "jsonable",
     "label_text",
     "memory_limit",
+    "mixed_features",
+    "neighbour_modes",
     "new_figure",
     "parse_bytes",
     "plain_value",
@@ -129,12 +149,14 @@ __all__ = [
     "read_table",
     "require_classes",
     "require_columns",
-    "resolve_sampling_strategy",
+    "require_neighbours",
     "resolve_device",
+    "resolve_sampling_strategy",
     "seeded_torch",
     "set_config",
     "take_rows",
     "text_table",
+    "value_difference_embedding",
     "write_table",
     "write_text_atomic",
 ]

@@ -1,0 +1,196 @@
+"""``sampling_strategy`` resolved from class counts alone, for data that is never in memory.
+
+:func:`tabaug.utils.resolve_sampling_strategy` hands ``y`` to
+imbalanced-learn's ``check_sampling_strategy``, which counts the classes
+itself. A table on Dask has its classes counted in one pass over the
+partitions; :func:`class_targets` turns those counts into the same targets,
+with imbalanced-learn's rules written out (ties between equally large classes
+go to the first label in sorted order, as ``np.unique`` orders them there) and
+the same messages as the in-memory path. The tests compare the two on many
+count tables.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from tabaug.exceptions import InvalidParameterError
+from tabaug.utils._validation import label_text, plain_value
+
+__all__ = ["class_targets"]
+
+_NAMED = ("auto", "minority", "majority", "not minority", "not majority", "all")
+
+
+def class_targets(
+    sampling_strategy: Any,
+    class_counts: Mapping,
+    sampling_type: str,
+    *,
+    owner: str = "",
+    y: Any = None,
+) -> dict:
+    """Rows to add (over-sampling) or keep (under-sampling) per class, from class counts.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable
+        As in imbalanced-learn. A callable is called with ``y``.
+    class_counts : mapping
+        ``{label: number of rows}`` for every class present (at least two).
+    sampling_type : {'over-sampling', 'under-sampling'}
+        Which kind of sampler asks.
+    owner : str, default=''
+        The estimator's name, for messages.
+    y : object, default=None
+        What a callable ``sampling_strategy`` receives (a Dask Series of labels).
+
+    Returns
+    -------
+    dict
+        ``{label: int}`` in sorted label order, with plain Python labels and
+        counts, exactly what :func:`resolve_sampling_strategy` gives for a
+        ``y`` with these counts.
+
+    Examples
+    --------
+    >>> class_targets("auto", {0: 90, 1: 10}, "over-sampling")
+    {1: 80}
+    >>> class_targets(0.5, {0: 90, 1: 10}, "under-sampling")
+    {0: 20}
+    """
+    prefix = f"{owner}: " if owner else ""
+    counts = {plain_value(label): int(n) for label, n in sorted(class_counts.items())}
+    strategy = sampling_strategy
+    if callable(strategy):
+        strategy = _call(strategy, y, prefix)
+    if isinstance(strategy, Mapping):
+        strategy = _checked_mapping(strategy, counts, prefix)
+    try:
+        resolved = _resolve(strategy, counts, sampling_type)
+    except (TypeError, ValueError) as error:
+        raise InvalidParameterError(
+            f"{prefix}sampling_strategy={sampling_strategy!r} cannot be used here: {error} "
+            "Use a float ratio in (0, 1] (binary only), one of 'auto', 'minority', "
+            "'not minority', 'not majority', 'all', or a dict {class: number of rows}."
+        ) from error
+    return {plain_value(label): int(n) for label, n in sorted(resolved.items())}
+
+
+def _call(strategy: Callable, y: Any, prefix: str) -> Any:
+    result = strategy(y)
+    if not isinstance(result, Mapping):
+        raise InvalidParameterError(
+            f"{prefix}the sampling_strategy callable returned a {type(result).__name__}; "
+            "it must return a dict {class: number of rows}, e.g. lambda y: {1: 500}."
+        )
+    return result
+
+
+def _checked_mapping(strategy: Mapping, counts: dict, prefix: str) -> dict:
+    """A dict strategy with classes of ``y`` and whole, non-negative counts, as plain ints."""
+    for label, count in strategy.items():
+        if plain_value(label) not in counts:
+            names = ", ".join(map(label_text, sorted(counts, key=str)))
+            raise InvalidParameterError(
+                f"{prefix}sampling_strategy names {label_text(label, prefix=True)}, which "
+                f"is not in y (classes: {names}). Use the labels exactly as they appear in y."
+            )
+        whole = isinstance(count, numbers.Integral) or (
+            isinstance(count, numbers.Real) and float(count).is_integer()
+        )
+        if isinstance(count, bool | np.bool_) or not whole or count < 0:
+            raise InvalidParameterError(
+                f"{prefix}sampling_strategy[{label_text(label)}] = {count!r} is not a number "
+                "of rows: give each class a whole, non-negative count, e.g. {1: 500}."
+            )
+    return {plain_value(label): int(count) for label, count in strategy.items()}
+
+
+def _resolve(strategy: Any, counts: dict, sampling_type: str) -> dict:
+    """imbalanced-learn's ``check_sampling_strategy`` on counts (raises ValueError as it does)."""
+    over = sampling_type == "over-sampling"
+    largest, smallest = max(counts.values()), min(counts.values())
+    # max()/min() with a key keep the first of equal counts, in sorted label order
+    majority = max(counts, key=counts.get)
+    minority = min(counts, key=counts.get)
+    if isinstance(strategy, str):
+        if strategy not in _NAMED:
+            raise ValueError(
+                "When 'sampling_strategy' is a string, it needs to be one of "
+                f"{_NAMED}. Got '{strategy}' instead."
+            )
+        if strategy == "majority" and over:
+            raise ValueError("'sampling_strategy'='majority' cannot be used with over-sampler.")
+        if strategy == "minority" and not over:
+            raise ValueError(
+                "'sampling_strategy'='minority' cannot be used with under-sampler and "
+                "clean-sampler."
+            )
+        if strategy == "auto":
+            strategy = "not majority" if over else "not minority"
+        chosen = {
+            "all": list(counts),
+            "majority": [majority],
+            "minority": [minority],
+            "not majority": [c for c in counts if c != majority],
+            "not minority": [c for c in counts if c != minority],
+        }[strategy]
+        return {c: (largest - counts[c]) if over else smallest for c in chosen}
+    if isinstance(strategy, dict):
+        out = {}
+        for label, wanted in strategy.items():
+            have = counts[label]
+            if over and wanted < have:
+                raise ValueError(
+                    "With over-sampling methods, the number of samples in a class should be "
+                    f"greater or equal to the original number of samples. Originally, there is "
+                    f"{have} samples and {wanted} samples are asked."
+                )
+            if not over and wanted > have:
+                raise ValueError(
+                    "With under-sampling methods, the number of samples in a class should be "
+                    f"less or equal to the original number of samples. Originally, there is "
+                    f"{have} samples and {wanted} samples are asked."
+                )
+            out[label] = wanted - have if over else wanted
+        return out
+    if isinstance(strategy, list):
+        raise ValueError(
+            "'sampling_strategy' cannot be a list for samplers which are not cleaning methods."
+        )
+    if isinstance(strategy, numbers.Real):
+        return _ratio(float(strategy), counts, over, majority, minority)
+    raise ValueError(f"'sampling_strategy' of type {type(strategy).__name__} is not understood.")
+
+
+def _ratio(ratio: float, counts: dict, over: bool, majority: Any, minority: Any) -> dict:
+    if ratio <= 0 or ratio > 1:
+        raise ValueError(
+            "When 'sampling_strategy' is a float, it should be in the range (0, 1]. "
+            f"Got {ratio} instead."
+        )
+    if len(counts) != 2:
+        raise ValueError(
+            '"sampling_strategy" can be a float only when the type of target is binary. '
+            "For multi-class, use a dict."
+        )
+    if over:
+        out = {c: int(counts[majority] * ratio - n) for c, n in counts.items() if c != majority}
+        if any(n <= 0 for n in out.values()):
+            raise ValueError(
+                "The specified ratio required to remove samples from the minority class while "
+                "trying to generate new samples. Please increase the ratio."
+            )
+        return out
+    out = {c: int(counts[minority] / ratio) for c in counts if c != minority}
+    if any(n > counts[c] for c, n in out.items()):
+        raise ValueError(
+            "The specified ratio required to generate new sample in the majority class while "
+            "trying to remove samples. Please increase the ratio."
+        )
+    return out
