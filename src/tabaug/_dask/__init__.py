@@ -1,0 +1,30 @@
+"""The Dask paths behind tabaug's public calls (needs ``pip install "tabaug[dask]"``).
+
+Not public API: users call the same ``RandomUnderSampler``,
+``RandomOverSampler``, ``SMOTE`` and ``GaussianNoiseOverSampler`` with a
+Dask DataFrame ``X`` and Dask Series ``y`` (``BaseResampler.fit_resample``
+sends them here), and get a lazy ``(DataFrame, Series)`` pair back. The core
+never imports this package; it imports Dask.
+
+- ``_inputs``: ``X`` and ``y`` checked and joined partition by partition;
+- ``_counting``: the one counting pass (classes, categories, ranges);
+- ``_plan``: exact per-class counts split across partitions, seeded streams,
+  the output's layout;
+- ``_resample`` and ``_smote``: the per-partition work and the memory guard;
+- ``_cluster``, ``_progress`` and ``_io``: a scheduler for the command line,
+  its progress display, Parquet directories read lazily and written
+  atomically.
+"""
+
+from tabaug._dask._cluster import dask_client, worker_memory_limit
+from tabaug._dask._progress import progress_compute, show_progress
+from tabaug._dask._resample import fit, fit_resample
+
+__all__ = [
+    "dask_client",
+    "fit",
+    "fit_resample",
+    "progress_compute",
+    "show_progress",
+    "worker_memory_limit",
+]
