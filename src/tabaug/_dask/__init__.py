@@ -17,6 +17,13 @@ never imports this package; it imports Dask.
 """
 
 from tabaug._dask._cluster import dask_client, worker_memory_limit
+from tabaug._dask._io import (
+    read_parquet,
+    require_columns,
+    split_target,
+    write_parquet,
+    write_resampled,
+)
 from tabaug._dask._progress import progress_compute, show_progress
 from tabaug._dask._resample import fit, fit_resample
 
@@ -25,6 +32,11 @@ __all__ = [
     "fit",
     "fit_resample",
     "progress_compute",
+    "read_parquet",
+    "require_columns",
     "show_progress",
+    "split_target",
     "worker_memory_limit",
+    "write_parquet",
+    "write_resampled",
 ]

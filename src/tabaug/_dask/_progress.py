@@ -16,6 +16,7 @@ from contextlib import contextmanager, redirect_stdout
 from typing import Any
 
 import dask
+from dask.base import get_scheduler
 
 __all__ = ["current_client", "progress_compute", "show_progress"]
 
@@ -46,15 +47,13 @@ def show_progress(enabled: bool = True) -> Iterator[None]:
 
 
 def current_client() -> Any:
-    """The ``distributed`` client computations go to, or None (local schedulers)."""
+    """The ``distributed`` client ``dask.compute`` would use now, or None (local schedulers)."""
     if "distributed" not in sys.modules:
         return None
-    from distributed import default_client
+    from distributed import Client
 
-    try:
-        return default_client()
-    except ValueError:
-        return None
+    client = getattr(get_scheduler(), "__self__", None)
+    return client if isinstance(client, Client) else None
 
 
 def progress_compute(*tasks: Any) -> tuple:
