@@ -110,6 +110,27 @@ def test_exact_counts_dtypes_and_layout(name):
     assert sampler.n_features_in_ == X.shape[1]
 
 
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_same_contract_as_the_pandas_path_on_data_that_fits(name):
+    """Same targets, counts, dtypes and fitted attributes; the draws differ (other streams)."""
+    X, y = _split(_small(), "label", npartitions=4)
+    pandas_X, pandas_y = X.compute(), y.compute()
+    in_memory, on_dask = SAMPLERS[name](), SAMPLERS[name]()
+    expected_X, expected_y = in_memory.fit_resample(pandas_X, pandas_y)
+    got_X, got_y = dask.compute(*on_dask.fit_resample(X, y))
+    assert on_dask.sampling_strategy_ == in_memory.sampling_strategy_
+    assert got_y.value_counts().to_dict() == expected_y.value_counts().to_dict()
+    assert got_X.dtypes.to_dict() == expected_X.dtypes.to_dict()
+    assert got_y.dtype == expected_y.dtype and got_y.name == expected_y.name
+    assert list(on_dask.feature_names_in_) == list(in_memory.feature_names_in_)
+    if hasattr(in_memory, "categorical_features_"):
+        assert on_dask.categorical_features_.tolist() == in_memory.categorical_features_.tolist()
+    untouched = [c for c in pandas_y.unique() if c not in in_memory.sampling_strategy_]
+    kept = pandas_X[pandas_y.isin(untouched)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got_X[got_y.isin(untouched).to_numpy()].reset_index(drop=True),
+                                  kept)
+
+
 @pytest.mark.parametrize("name", ["over", "smote", "noise"])
 def test_oversamplers_keep_each_partition_first_and_in_order(name):
     frame = _small()
@@ -273,6 +294,37 @@ def test_fit_sets_the_strategy_without_resampling():
     X, y = _split(_small(), "label")
     sampler = RandomUnderSampler(random_state=0).fit(X, y)
     assert sampler.sampling_strategy_ == {"ok": int((y == "fraud").sum().compute())}
+
+
+@pytest.mark.parametrize("kind", ["continuous", "rounded", "discrete", "separated"])
+def test_curve_areas_from_histograms_are_within_their_bound(kind):
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    from tabaug._dask._curves import ScoreHistogram
+
+    rng = np.random.default_rng(3)
+    n = 100_000
+    positive = rng.random(n) < 0.01
+    scores = 1 / (1 + np.exp(-(rng.normal(size=n) + 2 * positive - 4)))
+    if kind == "rounded":
+        scores = np.round(scores, 3)
+    elif kind == "discrete":
+        scores = rng.integers(0, 5, n).astype(float)
+    elif kind == "separated":
+        scores = positive + rng.normal(scale=1e-3, size=n)
+    parts = [ScoreHistogram.from_scores(scores[i::7], positive[i::7]) for i in range(7)]
+    merged = parts[0]
+    for part in parts[1:]:
+        merged = merged.merge(part)
+    for (value, bound), exact in [
+        (merged.roc_auc(), roc_auc_score(positive, scores)),
+        (merged.average_precision(), average_precision_score(positive, scores)),
+        (merged.swapped().average_precision(), average_precision_score(~positive, -scores)),
+    ]:
+        assert abs(value - exact) <= bound + 1e-12
+        assert bound < 1e-3
+        if kind in ("rounded", "discrete"):  # one distinct score per bin: exact
+            assert bound == 0
 
 
 # --------------------------------------------------------------------------- bad input

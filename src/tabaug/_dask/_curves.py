@@ -77,14 +77,19 @@ class ScoreHistogram:
         ([0, 1, 1], [1, 0, 0])
         """
         scores = np.asarray(scores, dtype=np.float64)
-        keys, inverse = np.unique(score_keys(scores, bits), return_inverse=True)
-        positive = np.asarray(is_positive, dtype=bool)
-        positives = np.bincount(inverse[positive], minlength=keys.size).astype(np.int64)
-        total = np.bincount(inverse, minlength=keys.size).astype(np.int64)
-        low = np.full(keys.size, np.inf)
-        high = np.full(keys.size, -np.inf)
-        np.minimum.at(low, inverse, scores)
-        np.maximum.at(high, inverse, scores)
+        keys = score_keys(scores, bits)
+        order = np.argsort(keys)
+        keys, scores = keys[order], scores[order]
+        positive = np.asarray(is_positive, dtype=np.int64)[order]
+        if keys.size == 0:
+            empty = np.empty(0)
+            return cls(keys, np.empty(0, np.int64), np.empty(0, np.int64), empty, empty)
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        total = np.diff(np.r_[starts, keys.size])
+        positives = np.add.reduceat(positive, starts)
+        low = np.minimum.reduceat(scores, starts)
+        high = np.maximum.reduceat(scores, starts)
+        keys = keys[starts]
         return cls(keys, positives, total - positives, low, high)
 
     def merge(self, other: ScoreHistogram) -> ScoreHistogram:
