@@ -327,6 +327,33 @@ def test_curve_areas_from_histograms_are_within_their_bound(kind):
             assert bound == 0
 
 
+def test_a_callable_strategy_receives_the_dask_series():
+    X, y = _split(_small(), "label")
+    seen = []
+
+    def strategy(labels):
+        seen.append(type(labels))
+        return {"fraud": (labels == "ok").sum()}  # a lazy count is computed
+
+    _, y_res = RandomOverSampler(sampling_strategy=strategy, random_state=0).fit_resample(X, y)
+    assert seen == [type(y)]
+    counts = y_res.value_counts().compute()
+    assert counts["fraud"] == counts["ok"]
+
+
+@pytest.mark.parametrize("dtype", ["category", "bool", "string", "Int64"])
+def test_label_dtypes_and_empty_partitions_come_through(dtype):
+    frame = pd.DataFrame({"x": np.arange(400.0), "label": np.arange(400) % 10 == 0})
+    frame["label"] = frame["label"].astype(int).astype(dtype)
+    ddf = dd.from_pandas(frame, npartitions=8)
+    ddf = ddf[(ddf["x"] < 100) | (ddf["x"] >= 200)]  # partitions 2 and 3 are now empty
+    for sampler in (RandomUnderSampler(random_state=0), SMOTE(random_state=0)):
+        X_res, y_res = sampler.fit_resample(ddf.drop(columns="label"), ddf["label"])
+        got = y_res.compute()
+        assert got.dtype == ddf["label"].dtype
+        assert got.value_counts().nunique() == 1 and len(got) == len(X_res.compute())
+
+
 # --------------------------------------------------------------------------- bad input
 
 
@@ -394,6 +421,8 @@ def test_samplers_and_containers_without_a_dask_path_say_so():
 
     with pytest.raises(InvalidTypeError, match="from_dask_array"):
         RandomOverSampler().fit_resample(da.zeros((10, 2)), y)
+    with pytest.raises(InvalidTypeError, match="got a pandas DataFrame.*y.compute"):
+        RandomOverSampler().fit_resample(X.compute(), y)
 
 
 def test_a_scheduler_that_does_not_answer_is_an_error_not_a_hang():

@@ -55,11 +55,11 @@ class DaskInput:
 def check_collections(X: Any, y: Any, *, owner: str) -> DaskInput:
     """Check that ``X`` is a Dask DataFrame and ``y`` a Dask Series aligned with it; join them."""
     if not isinstance(X, dd.DataFrame):
-        kind = type(X).__name__
+        kind = f"{type(X).__module__.split('.')[0]} {type(X).__name__}"
         raise InvalidTypeError(
-            f"{owner}: on Dask, X must be a dask DataFrame; got a {kind}. Turn a dask Series "
-            "into a frame with .to_frame(), a dask Array with dask.dataframe.from_dask_array, "
-            "or pass pandas X and y to use the in-memory path."
+            f"{owner}: y is a Dask collection, so X must be a dask DataFrame; got a {kind}. "
+            "Turn a dask Series into a frame with .to_frame() or a dask Array with "
+            "dask.dataframe.from_dask_array; or pass X and y both in memory (y.compute())."
         )
     y = _check_target(y, owner)
     if len(X.columns) == 0:
@@ -114,9 +114,10 @@ def _check_target(y: Any, owner: str) -> Any:
             )
         y = y[y.columns[0]]
     if not isinstance(y, dd.Series):
+        kind = f"{type(y).__module__.split('.')[0]} {type(y).__name__}"
         raise InvalidTypeError(
             f"{owner}: X is a dask DataFrame, so y must be a dask Series with the same "
-            f"partitions; got a {type(y).__name__}. " + _SPLIT_HINT
+            f"partitions; got a {kind}. " + _SPLIT_HINT
         )
     return y
 

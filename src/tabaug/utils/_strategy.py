@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from tabaug.exceptions import InvalidParameterError
+from tabaug.utils._lazy import is_dask_collection
 from tabaug.utils._validation import label_text, plain_value
 
 __all__ = ["class_targets"]
@@ -47,7 +48,8 @@ def class_targets(
     owner : str, default=''
         The estimator's name, for messages.
     y : object, default=None
-        What a callable ``sampling_strategy`` receives (a Dask Series of labels).
+        What a callable ``sampling_strategy`` receives (a Dask Series of labels);
+        counts it returns as Dask scalars are computed together.
 
     Returns
     -------
@@ -88,6 +90,13 @@ def _call(strategy: Callable, y: Any, prefix: str) -> Any:
             f"{prefix}the sampling_strategy callable returned a {type(result).__name__}; "
             "it must return a dict {class: number of rows}, e.g. lambda y: {1: 500}."
         )
+    lazy = [label for label, count in result.items() if is_dask_collection(count)]
+    if lazy:  # counts computed from a Dask y, e.g. {1: (y == 0).sum()}: one pass for all
+        import dask
+
+        values = dask.compute(*[result[label] for label in lazy])
+        computed = dict(zip(lazy, map(plain_value, values), strict=True))
+        result = {**result, **computed}
     return result
 
 
