@@ -7,8 +7,9 @@ most 1M rows each (free disk is checked first). A ``LocalCluster`` of
 runs ``audit``, ``evaluate`` (predictions: score > 0.5), random
 undersampling, random oversampling and SMOTE on it, timing each call and
 sampling every worker's memory (process RSS, from the scheduler's heartbeats,
-every 0.2 s). Up to 10M rows the resampled table is written as partitioned
-Parquet; above, its length is summed instead (disk is limited).
+every 0.2 s). A resampler's time is its ``fit_resample`` plus computing the
+whole output (its length summed); up to 10M rows it is also timed writing the
+output as partitioned Parquet (above, disk is limited).
 
 With ``--pandas``, the same calls run on tabaug's in-memory path
 (``pandas.read_parquet`` of the whole directory) in a fresh process whose
@@ -46,6 +47,7 @@ MINORITY_SHARE = 0.001
 # Parquet bytes per row of the generated table (measured: 10 features, label, score).
 BYTES_PER_ROW = 95
 OPERATIONS = ("audit", "evaluate", "random under", "random over", "SMOTE")
+RESAMPLERS = ("random under", "random over", "SMOTE")
 
 
 def generate(folder: Path, n_rows: int, seed: int = 0) -> None:
@@ -111,15 +113,19 @@ def run_dask(folder: Path, n_rows: int, args: argparse.Namespace) -> list[dict]:
     results = []
     try:
         ddf = read_parquet(folder)
-        for name in args.operations:
+        runs = [(name, False) for name in args.operations]
+        if n_rows <= args.write_upto:
+            runs += [(name, True) for name in args.operations if name in RESAMPLERS]
+        for name, write in runs:
             out = Path(tempfile.mkdtemp(dir=args.data_dir)) / "out"
             with dask.config.set(scheduler=client), WorkerMemory(client) as memory:
                 start = time.perf_counter()
-                detail = _dask_operation(name, ddf, out, n_rows, tabaug, split_target,
-                                         write_resampled)
+                detail = _dask_operation(name, ddf, out if write else None, tabaug,
+                                         split_target, write_resampled)
                 seconds = time.perf_counter() - start
             shutil.rmtree(out.parent, ignore_errors=True)
-            results.append({"path": "dask", "rows": n_rows, "operation": name,
+            results.append({"path": "dask", "rows": n_rows,
+                            "operation": name + (", written" if write else ""),
                             "seconds": round(seconds, 1), "peak_worker_bytes": memory.peak,
                             "detail": detail})
             print(_line(results[-1]), flush=True)
@@ -129,7 +135,7 @@ def run_dask(folder: Path, n_rows: int, args: argparse.Namespace) -> list[dict]:
     return results
 
 
-def _dask_operation(name, ddf, out, n_rows, tabaug, split_target, write_resampled) -> str:
+def _dask_operation(name, ddf, out, tabaug, split_target, write_resampled) -> str:
     if name == "audit":
         return str(tabaug.audit(ddf, target="label").to_dict().get("n_rows", ""))
     if name == "evaluate":
@@ -140,10 +146,10 @@ def _dask_operation(name, ddf, out, n_rows, tabaug, split_target, write_resample
                "SMOTE": tabaug.SMOTE}[name](random_state=0)
     X, y = split_target(ddf, "label")
     X_res, y_res = sampler.fit_resample(X.drop(columns="score"), y)
-    if n_rows <= 10_000_000:
+    if out is not None:
         write_resampled(X_res, y_res, out, target="label")
         return f"wrote {len(pd.read_parquet(out, columns=['label'])):,} rows"
-    return f"{len(y_res):,} rows (lengths summed)"
+    return f"{len(X_res):,} rows (lengths summed)"
 
 
 PANDAS_SCRIPT = r"""
@@ -231,6 +237,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--operations", nargs="+", default=list(OPERATIONS),
                         choices=OPERATIONS)
+    parser.add_argument("--write-upto", type=int, default=10_000_000,
+                        help="also time writing the resampled output up to this many rows")
     parser.add_argument("--keep", action="store_true", help="keep the generated Parquet")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -242,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     for n_rows in args.rows:
         folder = args.data_dir / f"tabaug-bench-{n_rows}"
         if not folder.exists():
-            needed = n_rows * BYTES_PER_ROW * (3 if n_rows <= 10_000_000 else 1)
+            needed = n_rows * BYTES_PER_ROW * (3 if n_rows <= args.write_upto else 1)
             free = shutil.disk_usage(args.data_dir).free
             if free < needed + 2 * 2**30:
                 sys.exit(f"{args.data_dir}: {free / 2**30:.1f} GiB free, the {n_rows:,}-row "
