@@ -2,7 +2,7 @@
 
 Most tests run on small collections with Dask's local scheduler. The cluster
 tests start a ``LocalCluster`` of 2 workers x 1 thread with 1 GiB each and run
-the random under- and oversampler and SMOTE on about 250 MB of Parquet in 24
+the random under- and oversampler and SMOTE on about 210 MB of Parquet in 20
 files: peak worker memory is measured with distributed's ``MemorySampler`` and
 the output graph is inspected. Skipped without ``tabaug[dask]``.
 """
@@ -63,7 +63,7 @@ SAMPLERS = {
 }
 # Gaussian noise reads and writes like random oversampling: tested on small data only.
 CLUSTER_SAMPLERS = ["under", "over", "smote"]
-N_FILES, ROWS_PER_FILE = 24, 130_000
+N_FILES, ROWS_PER_FILE = 20, 130_000
 
 
 @pytest.fixture(autouse=True)
@@ -271,6 +271,29 @@ def test_smote_finds_the_neighbours_the_in_memory_smote_finds(kind):
     assert {tuple(row) for row in made[["colour", "size"]].to_numpy()} <= allowed
 
 
+def test_smote_gathers_rare_rows_in_the_counting_pass_with_the_same_result(monkeypatch):
+    """Partitions where the minority is rare send it back while counting; the rest are
+    read again; the rows gathered, and so the output, are the same either way."""
+    from tabaug._dask import _resample, _smote
+
+    reads = []
+    select = _smote._select
+    monkeypatch.setattr(_smote, "_select", lambda part, *args: reads.append(len(part))
+                        or select(part, *args))
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame(rng.normal(size=(8000, 2)), columns=["a", "b"])
+    frame["label"] = np.where(np.arange(8000) % 250 == 0, 1, 0)  # 0.4% everywhere ...
+    frame.loc[6000:6200, "label"] = 1  # ... and 5% in the last partitions
+    X, y = _split(frame, "label", npartitions=4)
+    together = dask.compute(*SMOTE(random_state=0).fit_resample(X, y))
+    assert len(reads) == 1  # only the last partition is read again
+    monkeypatch.setattr(_resample, "_RARE_SHARE", 0.0)
+    apart = dask.compute(*SMOTE(random_state=0).fit_resample(X, y))
+    assert len(reads) == 1 + 4
+    pd.testing.assert_frame_equal(together[0], apart[0])
+    pd.testing.assert_series_equal(together[1], apart[1])
+
+
 def test_noise_keeps_values_in_range_and_integers_whole():
     X, y = _split(_small(), "label")
     X_res, _ = GaussianNoiseOverSampler(noise_scale=2.0, random_state=0).fit_resample(X, y)
@@ -438,7 +461,7 @@ def test_a_scheduler_that_does_not_answer_is_an_error_not_a_hang():
 
 @pytest.fixture(scope="module")
 def parquet_dir(tmp_path_factory):
-    """About 250 MB of Parquet in 24 files: 8 floats, an int, a category, 0.2% minority."""
+    """About 210 MB of Parquet in 20 files: 8 floats, an int, a category, 0.2% minority."""
     folder = tmp_path_factory.mktemp("table")
     for i in range(N_FILES):
         rng = np.random.default_rng(i)
@@ -464,7 +487,7 @@ def cluster_runs(parquet_dir):
             X, y = ddf.drop(columns="label"), ddf["label"]
             # imports, Arrow's memory pool and first reads happen before the measured runs
             client.run(lambda: __import__("tabaug._dask._smote"))
-            len(SMOTE().fit_resample(X.partitions[:4], y.partitions[:4])[1])
+            dask.compute(*ddf.to_delayed()[:4])
             sampler = MemorySampler()
             largest = pd.read_parquet(parquet_dir / "part-000.parquet").memory_usage().sum()
             for name in CLUSTER_SAMPLERS:
@@ -501,7 +524,7 @@ def test_cluster_memory_stays_flat(cluster_runs):
     # the sampled memory is the sum over both workers; each holds a partition or two at a time
     growth = {name: (column.max() - column.dropna().iloc[0]) / 2
               for name, column in memory.items()}
-    # holding the input would take 24 partitions, the oversampled output 48
+    # holding the input would take 20 partitions, the oversampled output 40
     assert max(growth.values()) < 8 * partition_bytes, growth
 
 

@@ -41,6 +41,9 @@ class CountSpec:
     class_moments: bool = False
     #: Value x class counts of every categorical column (all-categorical SMOTE).
     value_tables: bool = False
+    #: SMOTE: also send back each partition's rows of its rarest classes, up to this share
+    #: of the partition, so the classes SMOTE grows are usually gathered in this same pass.
+    rare_share: float = 0.0
 
 
 @dataclass
@@ -59,6 +62,9 @@ class PartitionStats:
     spacing: list = field(default_factory=list)
     moments: dict = field(default_factory=dict)
     value_tables: list = field(default_factory=list)
+    #: The partition's rows (in order) of the classes in ``rare_labels``, or None.
+    rare_rows: pd.DataFrame | None = None
+    rare_labels: frozenset = frozenset()
 
 
 @dataclass
@@ -79,6 +85,8 @@ class TableStats:
     class_spread: dict = field(default_factory=dict)
     #: One ``(value, label) -> count`` Series per categorical column.
     value_tables: list = field(default_factory=list)
+    #: Per partition: (labels whose rows were sent back, those rows).
+    rare: list = field(default_factory=list)
 
     @property
     def labels(self) -> list:
@@ -114,6 +122,8 @@ def partition_stats(part: pd.DataFrame, spec: CountSpec) -> PartitionStats:
         sampled_bytes=float(sample.memory_usage(index=False, deep=True).sum()),
         sampled_rows=len(sample),
     )
+    if spec.rare_share and not stats.n_missing:
+        _keep_rare_rows(part, stats, spec)
     if spec.codec is None or stats.n_missing or len(part) == 0:
         return stats
     categorical_features, owner = spec.codec
@@ -133,6 +143,21 @@ def partition_stats(part: pd.DataFrame, spec: CountSpec) -> PartitionStats:
             pairs = pd.DataFrame({"value": label_values(column), "label": values})
             stats.value_tables.append(pairs.groupby(["value", "label"]).size())
     return stats
+
+
+def _keep_rare_rows(part: pd.DataFrame, stats: PartitionStats, spec: CountSpec) -> None:
+    """Keep the rows of the partition's rarest classes, up to ``rare_share`` of its rows."""
+    budget = spec.rare_share * len(part)
+    chosen, used = [], 0
+    for label, n in sorted(stats.class_counts.items(), key=lambda item: item[1]):
+        if used + n > budget:
+            break
+        chosen.append(label)
+        used += n
+    if chosen:
+        rows = np.isin(label_values(part[spec.target]), np.array(chosen, dtype=object))
+        stats.rare_rows = part[rows]
+        stats.rare_labels = frozenset(chosen)
 
 
 def _spacing(column: pd.Series) -> tuple | None:
@@ -167,6 +192,7 @@ def combine(parts: list[PartitionStats], spec: CountSpec) -> TableStats:
         partition_rows=np.array([s.n_rows for s in parts], dtype=np.int64),
         categories={c: _union([s.categories[c] for s in parts]) for c in spec.unknown_categories},
         bytes_per_row=sum(s.sampled_bytes for s in parts) / max(sampled, 1),
+        rare=[(s.rare_labels, s.rare_rows) for s in parts],
     )
     if spec.codec is not None:
         _combine_numeric(table, [s for s in parts if s.n_rows], spec)

@@ -36,6 +36,9 @@ from tabaug.utils import (
 __all__ = ["fit", "fit_resample"]
 
 _SUPPORTED = "RandomUnderSampler, RandomOverSampler, SMOTE and GaussianNoiseOverSampler"
+# SMOTE's counting pass also sends back each partition's rarest classes up to this share
+# of its rows: a minority of 0.1%-1% is then gathered without reading the table again.
+_RARE_SHARE = 0.01
 
 
 @dataclass
@@ -84,6 +87,7 @@ def _count_spec(sampler: Any, data: DaskInput, algorithm: str) -> CountSpec:
         codec=(sampler.categorical_features, owner),
         class_moments=algorithm == "noise",
         value_tables=algorithm == "smote" and codec.n_numeric == 0,
+        rare_share=_RARE_SHARE if algorithm == "smote" else 0.0,
     )
 
 

@@ -120,11 +120,26 @@ def resample_smote(sampler: Any, data: DaskInput, stats: TableStats) -> tuple[An
 
 def _gather(data: DaskInput, stats: TableStats, labels: list, context: PieceContext
             ) -> pd.DataFrame:
-    """The rows of ``labels``, in global order, from the partitions that hold any."""
+    """The rows of ``labels``, in global order, from the partitions that hold any.
+
+    The counting pass sent back each partition's rarest classes; only the
+    partitions where a grown class was not among them are read again.
+    """
     columns = [stats.labels.index(label) for label in labels]
     holding = np.flatnonzero(stats.partition_counts[:, columns].sum(axis=1) > 0)
-    frames = compute(*[delayed(_select)(data.parts[p], labels, context) for p in holding])
-    return pd.concat(frames, axis=0, ignore_index=True)
+    wanted = set(labels)
+    frames = {}
+    for p in holding:
+        present = {label for label, j in zip(labels, columns, strict=True)
+                   if stats.partition_counts[p, j]}
+        rare_labels, rows = stats.rare[p]
+        if present <= rare_labels:
+            frames[p] = _select(rows, labels, context) if rare_labels - wanted else rows
+    missing = [p for p in holding if p not in frames]
+    found = compute(*[delayed(_select)(data.parts[p], labels, context) for p in missing])
+    frames.update(zip(missing, found, strict=True))
+    ordered = [with_dtypes(frames[p], context) for p in holding]
+    return pd.concat(ordered, axis=0, ignore_index=True)
 
 
 def _select(part: pd.DataFrame, labels: list, context: PieceContext) -> pd.DataFrame:
