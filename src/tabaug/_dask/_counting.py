@@ -44,6 +44,9 @@ class CountSpec:
     #: SMOTE: also send back each partition's rows of its rarest classes, up to this share
     #: of the partition, so the classes SMOTE grows are usually gathered in this same pass.
     rare_share: float = 0.0
+    #: ... and at most this many rows per partition (all of them stay under a quarter of
+    #: the memory limit in the process that receives them).
+    rare_max_rows: int = 0
 
 
 @dataclass
@@ -147,7 +150,7 @@ def partition_stats(part: pd.DataFrame, spec: CountSpec) -> PartitionStats:
 
 def _keep_rare_rows(part: pd.DataFrame, stats: PartitionStats, spec: CountSpec) -> None:
     """Keep the rows of the partition's rarest classes, up to ``rare_share`` of its rows."""
-    budget = spec.rare_share * len(part)
+    budget = min(spec.rare_share * len(part), spec.rare_max_rows)
     chosen, used = [], 0
     for label, n in sorted(stats.class_counts.items(), key=lambda item: item[1]):
         if used + n > budget:

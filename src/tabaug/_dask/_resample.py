@@ -88,7 +88,15 @@ def _count_spec(sampler: Any, data: DaskInput, algorithm: str) -> CountSpec:
         class_moments=algorithm == "noise",
         value_tables=algorithm == "smote" and codec.n_numeric == 0,
         rare_share=_RARE_SHARE if algorithm == "smote" else 0.0,
+        rare_max_rows=int(memory_limit() / 4 / data.n_partitions / _meta_row_bytes(data)),
     )
+
+
+def _meta_row_bytes(data: DaskInput) -> float:
+    """Bytes per row from the dtypes alone (text counted at 64 bytes a value)."""
+    sizes = [getattr(d, "itemsize", 64) if getattr(d, "kind", "O") != "O" else 64
+             for d in [*data.x_meta.dtypes, data.y_meta.dtype]]
+    return float(sum(sizes))
 
 
 def _prepare(sampler: Any, X: Any, y: Any) -> tuple[DaskInput, TableStats, str]:
