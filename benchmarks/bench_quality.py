@@ -3,7 +3,7 @@
 1. **Quality table.** Runs ``tabaug.compare`` with its default strategies
    (none, class_weight, threshold, random_over, random_under, smote, noise)
    and default scores on every dataset of ``tabaug.datasets``, with two
-   models from ``tabaug._compare.make_estimator`` (the ones ``tabaug
+   models from ``tabaug.make_estimator`` (the ones ``tabaug
    compare --estimator`` builds): ``logistic`` (one-hot + scaling + logistic
    regression) and ``random-forest`` (ordinal encoding + a 100-tree random
    forest). Per dataset and model: balanced accuracy and PR-AUC (average
@@ -51,9 +51,10 @@ from imblearn.over_sampling import SMOTENC
 from scipy import stats
 
 import tabaug
-from tabaug import compare, datasets
-from tabaug._compare import _categorical_columns, make_estimator
-from tabaug._stats import corrected_variance_factor, equivalence_test
+from tabaug import compare, datasets, make_estimator
+from tabaug.model_selection import equivalence_test
+from tabaug.model_selection._stats import corrected_variance_factor
+from tabaug.utils import categorical_columns
 
 ROOT = Path(__file__).resolve().parent
 
@@ -116,7 +117,7 @@ def quality_section(name: str, model: str, result, seconds: float) -> list[str]:
 
 
 def imblearn_smote(X: pd.DataFrame):
-    if _categorical_columns(X):
+    if categorical_columns(X):
         return "SMOTENC", SMOTENC(categorical_features="auto")
     return "SMOTE", ImbSMOTE()
 

@@ -181,6 +181,7 @@ def test_to_dict_is_json_and_stable():
         "target",
         "n_rows",
         "missing_target",
+        "missing_split",
         "labels",
         "splits",
         "counts",

@@ -28,14 +28,14 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler, label_binarize
 
 from tabaug import SMOTE, ComparisonResult, compare
-from tabaug._compare import _builtin_strategy, make_estimator
-from tabaug._stats import corrected_resampled_ttest, equivalence_test, holm
 from tabaug.exceptions import (
     InsufficientSamplesError,
     InvalidInputError,
     InvalidTargetError,
     TabaugWarning,
 )
+from tabaug.model_selection import corrected_resampled_ttest, equivalence_test, holm, make_estimator
+from tabaug.model_selection._strategies import builtin_strategy as _builtin_strategy
 
 # Filled by the instrumented estimator and sampler below; cleared by each test.
 _RECORDS: list = []

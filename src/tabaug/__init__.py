@@ -29,17 +29,21 @@ _EXPORTS = {
     "Pipeline": "tabaug.pipeline",
     "make_pipeline": "tabaug.pipeline",
     "ResampledClassifier": "tabaug.pipeline",
-    "evaluate": "tabaug._evaluate",
-    "EvaluationReport": "tabaug._evaluate",
+    "evaluate": "tabaug.metrics",
+    "EvaluationReport": "tabaug.metrics",
     "audit": "tabaug._audit",
     "BalanceAudit": "tabaug._audit",
-    "compare": "tabaug._compare",
-    "ComparisonResult": "tabaug._compare",
+    "compare": "tabaug.model_selection",
+    "ComparisonResult": "tabaug.model_selection",
+    "make_estimator": "tabaug.model_selection",
     "set_config": "tabaug.utils",
     "get_config": "tabaug.utils",
     "config_context": "tabaug.utils",
 }
-_SUBMODULES = {"datasets", "image", "exceptions", "over_sampling", "under_sampling", "deep"}
+_SUBMODULES = {
+    "datasets", "image", "exceptions", "over_sampling", "under_sampling", "deep", "metrics",
+    "model_selection",
+}
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from tabaug._evaluate import EvaluationReport, _plot_into, _side_by_side, evaluate
-from tabaug.utils import _report
+from tabaug.metrics import EvaluationReport, evaluate, side_by_side
+from tabaug.utils import format_number, new_figure
 
 DATASET = "yeast_me2"
 TEST_SIZE = 0.3
@@ -66,7 +66,7 @@ def _part_one() -> tuple[str, EvaluationReport]:
         f"  accuracy            {report.accuracy:.2f}",
         f"  recall of class 1   {minority['recall']:.2f}",
         f"  F1 of class 1       {minority['f1']:.2f}",
-        f"  precision of 1      {_report.format_number(minority['precision'])}"
+        f"  precision of 1      {format_number(minority['precision'])}"
         "  (the model never predicts 1: 0 correct out of 0 predictions)",
         "",
         _wrap(f"Verdict: {report.verdict}"),
@@ -119,7 +119,7 @@ def _part_two() -> tuple[str, dict[str, EvaluationReport]]:
     lines = [
         _wrap(intro),
         "",
-        _side_by_side(reports),
+        side_by_side(reports),
         "",
         "Verdicts:",
         _wrap(f"  plain:      {before.verdict}", indent=14),
@@ -147,7 +147,7 @@ def _precision(report: EvaluationReport, label: Any) -> float | None:
 
 def _change(name: str, before: float | None, after: float | None) -> str:
     if before is None or after is None:
-        return f"{name}: {_report.format_number(before)} -> {_report.format_number(after)}"
+        return f"{name}: {format_number(before)} -> {format_number(after)}"
     if round(after, 2) == round(before, 2):
         return f"{name} stayed at {after:.2f}"
     verb = "rose" if after > before else "fell"
@@ -202,8 +202,8 @@ def _wrap(text: str, width: int = 88, indent: int = 0) -> str:
 
 
 def _save_figure(path: Any, reports: dict[str, EvaluationReport]) -> None:
-    figure = _report.new_figure(figsize=(10, 3.6 * len(reports)), layout="constrained")
+    figure = new_figure(figsize=(10, 3.6 * len(reports)), layout="constrained")
     axes = figure.subplots(len(reports), 2, width_ratios=[1, 1.4])
     for row, (name, report) in zip(axes, reports.items(), strict=True):
-        _plot_into(report, *row, title=f"{name}: accuracy {report.accuracy:.2f}")
+        report.plot(axes=row, title=f"{name}: accuracy {report.accuracy:.2f}")
     figure.savefig(path, dpi=100)

@@ -8,13 +8,19 @@ formats the result::
     tabaug compare FILE --target COL [--estimator NAME] [--strategies A,B] [--folds K]
                    [--repeats R]
     tabaug evaluate FILE --true COL --pred COL [--score COL ...] [--format ...] [--output PATH]
-    tabaug resample FILE --target COL --method {random-over,random-under,smote,noise}
+    tabaug resample FILE --target COL --method {random-over,random-under,smote,noise,ctgan,tvae}
                    [--sampling-strategy S] [--random-state N] --output PATH
 
 Files are CSV or Parquet (Parquet needs pyarrow: ``pip install "tabaug[parquet]"``).
+Names take hyphens or underscores (``random-over`` = ``random_over``); the lists
+of methods, strategies and estimators are the library's own. The command
+checks nothing the library checks: it parses, calls, and reports. Outputs are
+written atomically (to a temporary file beside the target, renamed at the
+end), so a failure never leaves a truncated file where the old one was.
 Exit status: 0 on success, 2 on a usage error (unknown option, missing
-argument), 1 on a data error (missing file or column, unreadable file,
-one-class target), with a one-line ``tabaug: error: ...`` message.
+argument, a setting the library refuses), 1 on a data error (missing file or
+column, unreadable file, one-class target, an output over the memory limit),
+with a one-line ``tabaug: error: ...`` message and never a traceback.
 
 Examples
 --------
@@ -28,33 +34,47 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
+from sklearn.utils._param_validation import InvalidParameterError as SklearnParameterError
 
 from tabaug import __version__
-from tabaug.exceptions import TabaugError
-from tabaug.utils import _io
+from tabaug.exceptions import InvalidInputError, InvalidParameterError, TabaugError
+from tabaug.model_selection import ESTIMATOR_NAMES, SAMPLER_NAMES, canonical_name, make_sampler
+from tabaug.utils import (
+    atomic_file,
+    read_table,
+    require_columns,
+    write_table,
+    write_text_atomic,
+)
 
 __all__ = ["main"]
 
-_METHODS = {
-    "random-over": "RandomOverSampler",
-    "random-under": "RandomUnderSampler",
-    "smote": "SMOTE",
-    "noise": "GaussianNoiseOverSampler",
+# Library parameter -> the option that sets it, so a setting the library refuses is
+# reported as a usage error of that option.
+_OPTION_OF = {
+    "sampling_strategy": "--sampling-strategy",
+    "random_state": "--random-state",
+    "minority_threshold": "--minority-threshold",
+    "n_repeats": "--repeats",
+    "cv": "--folds",
+    "n_jobs": "--n-jobs",
+    "strategies": "--strategies",
+    "strategy": "--strategies",
 }
-_NAMED_STRATEGIES = ("auto", "minority", "not minority", "not majority", "all", "majority")
 
 
 def _emit(text: str, output: str | None) -> None:
+    text = text if text.endswith("\n") else text + "\n"
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(text)
     else:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
+        write_text_atomic(output, text)
 
 
 def _render(report: Any, fmt: str) -> str:
@@ -63,6 +83,14 @@ def _render(report: Any, fmt: str) -> str:
     if fmt == "html":
         return report.to_html()
     return str(report)
+
+
+def _write_outputs(report: Any, args: argparse.Namespace) -> None:
+    """The report in ``--format`` to ``--output`` (or stdout), and its chart to ``--plot``."""
+    _emit(_render(report, args.format), args.output)
+    if args.plot:
+        with atomic_file(args.plot) as temporary:
+            report.plot(temporary)
 
 
 def _run_demo(args: argparse.Namespace) -> None:
@@ -83,9 +111,7 @@ def _run_audit(args: argparse.Namespace) -> None:
         minority_threshold=args.minority_threshold,
         check_leakage=args.check_leakage,
     )
-    _emit(_render(result, args.format), args.output)
-    if args.plot:
-        result.plot(args.plot)
+    _write_outputs(result, args)
 
 
 def _whole_numbers(values: pd.Series) -> pd.Series:
@@ -97,46 +123,32 @@ def _whole_numbers(values: pd.Series) -> pd.Series:
 
 def _run_evaluate(args: argparse.Namespace) -> None:
     from tabaug import evaluate
-    from tabaug.exceptions import InvalidInputError
 
     scores = args.score or []
-    frame = _io.read_table(args.file, columns=list(dict.fromkeys([args.true, args.pred, *scores])))
-    for column in (args.true, args.pred, *scores):
-        missing = int(frame[column].isna().sum())
-        if missing:
-            raise InvalidInputError(
-                f"{args.file}: column {column!r} has {missing} empty values; every row needs one"
-            )
+    frame = read_table(args.file, columns=list(dict.fromkeys([args.true, args.pred, *scores])))
     y_score = None
     if scores:
-        y_score = frame[scores].to_numpy(dtype=float)
+        y_score = frame[scores].to_numpy()
         y_score = y_score[:, 0] if len(scores) == 1 else y_score
     report = evaluate(
         _whole_numbers(frame[args.true]), _whole_numbers(frame[args.pred]), y_score=y_score
     )
-    _emit(_render(report, args.format), args.output)
-    if args.plot:
-        report.plot(args.plot)
+    _write_outputs(report, args)
 
 
 def _strategy_argument(text: str) -> Any:
-    """argparse type of --sampling-strategy: a bad spelling is a usage error (exit 2).
+    """argparse type of --sampling-strategy: parse the spelling; the library judges the value.
 
-    Accepts a float in (0, 1], a named strategy, ``label=count`` pairs, or a
-    JSON or Python dict such as ``'{"yes": 500}'`` / ``"{1: 500}"``.
+    A number becomes a float, ``label=count`` pairs or a JSON/Python dict such
+    as ``'{"yes": 500}'`` become a dict, anything else (``auto``, ``minority``,
+    ...) is passed on as a name.
     """
-    if text in _NAMED_STRATEGIES:
-        return text
     try:
-        ratio = float(text)
+        return float(text)
     except ValueError:
-        ratio = None
-    if ratio is not None:
-        if not 0 < ratio <= 1:
-            raise argparse.ArgumentTypeError(
-                f"{text!r}: a float is the wanted minority/majority ratio, in (0, 1]"
-            )
-        return ratio
+        pass
+    if not text.lstrip().startswith("{") and "=" not in text:
+        return text
     try:
         if text.lstrip().startswith("{"):
             try:
@@ -148,15 +160,13 @@ def _strategy_argument(text: str) -> Any:
         return {str(key).strip(): int(value) for key, value in pairs}
     except (ValueError, TypeError, SyntaxError, AttributeError) as error:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: expected a float, one of {', '.join(_NAMED_STRATEGIES)}, or "
+            f"{text!r}: expected a float, a name such as 'auto' or 'minority', or "
             "label=count pairs such as 'yes=500,no=500'"
         ) from error
 
 
 def _sampling_strategy(strategy: Any, labels: pd.Series) -> Any:
     """Map the class names of a parsed --sampling-strategy dict onto the target's labels."""
-    from tabaug.exceptions import InvalidInputError
-
     if not isinstance(strategy, dict):
         return strategy
     by_text = {str(label): label for label in labels.unique()}
@@ -170,20 +180,19 @@ def _sampling_strategy(strategy: Any, labels: pd.Series) -> Any:
 
 
 def _run_resample(args: argparse.Namespace) -> None:
-    import tabaug
-
-    _io.require_columns(args.file, [args.target])
-    frame = _io.read_table(args.file)
+    require_columns(args.file, [args.target])
+    frame = read_table(args.file)
     y = frame[args.target]
     X = frame.drop(columns=[args.target])
-    sampler_class = getattr(tabaug, _METHODS[args.method])
-    sampler = sampler_class(
+    sampler = make_sampler(
+        args.method,
         sampling_strategy=_sampling_strategy(args.sampling_strategy, y),
         random_state=args.random_state,
     )
     X_res, y_res = sampler.fit_resample(X, y)
     result = X_res.assign(**{args.target: pd.Series(y_res).to_numpy()})[list(frame.columns)]
-    _io.write_table(result, args.output)
+    with atomic_file(args.output) as temporary:
+        write_table(result, temporary)
     before = y.value_counts().to_dict()
     after = pd.Series(y_res).value_counts().to_dict()
     summary = ", ".join(f"{label}: {before.get(label, 0)} -> {after[label]}" for label in after)
@@ -199,14 +208,16 @@ def _add_demo(subparsers: Any) -> None:
         "inside a Pipeline, evaluated on an untouched stratified test split.",
     )
     parser.add_argument("--plot", metavar="FILE", help="also save the figure there (matplotlib)")
-    parser.set_defaults(run=_run_demo)
+    parser.set_defaults(run=_run_demo, command_parser=parser)
 
 
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=["text", "json", "html"], default="text", help="default: text"
     )
-    parser.add_argument("--output", metavar="PATH", help="write there instead of stdout")
+    parser.add_argument(
+        "--output", metavar="PATH", help="write there instead of stdout (atomically)"
+    )
     parser.add_argument("--plot", metavar="FILE", help="also save a PNG chart (matplotlib)")
 
 
@@ -234,7 +245,7 @@ def _add_audit(subparsers: Any) -> None:
         help="minority: overall share below F / number of classes (default: 0.5)",
     )
     _add_output_options(parser)
-    parser.set_defaults(run=_run_audit)
+    parser.set_defaults(run=_run_audit, command_parser=parser)
 
 
 def _add_evaluate(subparsers: Any) -> None:
@@ -254,7 +265,7 @@ def _add_evaluate(subparsers: Any) -> None:
         "per class in sorted label order",
     )
     _add_output_options(parser)
-    parser.set_defaults(run=_run_evaluate)
+    parser.set_defaults(run=_run_evaluate, command_parser=parser)
 
 
 def _add_resample(subparsers: Any) -> None:
@@ -266,7 +277,10 @@ def _add_resample(subparsers: Any) -> None:
     )
     parser.add_argument("file", help="CSV or Parquet file")
     parser.add_argument("--target", required=True, metavar="COL", help="the class column")
-    parser.add_argument("--method", required=True, choices=list(_METHODS))
+    parser.add_argument(
+        "--method", required=True, type=canonical_name, choices=SAMPLER_NAMES,
+        help="hyphens or underscores (random-over = random_over)",
+    )
     parser.add_argument(
         "--sampling-strategy",
         default="auto",
@@ -277,46 +291,22 @@ def _add_resample(subparsers: Any) -> None:
     )
     parser.add_argument("--random-state", type=int, default=None, metavar="N")
     parser.add_argument(
-        "--output", required=True, metavar="PATH", help=".parquet for Parquet, else CSV"
+        "--output", required=True, metavar="PATH",
+        help=".parquet for Parquet, else CSV; written atomically (a failure keeps the old file)",
     )
-    parser.set_defaults(run=_run_resample)
+    parser.set_defaults(run=_run_resample, command_parser=parser)
 
 
-def _strategies_argument(text: str) -> list[str]:
-    """argparse type of --strategies: names (commas allowed), checked here (usage error)."""
-    from tabaug._compare import _STRATEGY_NAMES
-
-    names = [name.strip().replace("-", "_") for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in _STRATEGY_NAMES]
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(
-            f"unknown strategies {', '.join(unknown) or text!r}; choose from "
-            f"{', '.join(_STRATEGY_NAMES)}"
-        )
-    return names
-
-
-def _at_least(minimum: int) -> Callable[[str], int]:
-    """argparse type: an integer no smaller than ``minimum`` (else a usage error)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text!r}: expected an integer >= {minimum}")
-        return value
-
-    return parse
+def _names_argument(text: str) -> list[str]:
+    """argparse type of --strategies: names separated by spaces or commas (checked by compare)."""
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _run_compare(args: argparse.Namespace) -> None:
-    from tabaug import compare
-    from tabaug._compare import make_estimator
+    from tabaug import compare, make_estimator
 
-    _io.require_columns(args.file, [args.target])
-    frame = _io.read_table(args.file)
+    require_columns(args.file, [args.target])
+    frame = read_table(args.file)
     X = frame.drop(columns=[args.target])
     y = frame[args.target]
     result = compare(
@@ -331,14 +321,10 @@ def _run_compare(args: argparse.Namespace) -> None:
         n_jobs=args.n_jobs,
         progress=sys.stderr.isatty(),
     )
-    _emit(_render(result, args.format), args.output)
-    if args.plot:
-        result.plot(args.plot)
+    _write_outputs(result, args)
 
 
 def _add_compare(subparsers: Any) -> None:
-    from tabaug._compare import _ESTIMATOR_NAMES
-
     parser = subparsers.add_parser(
         "compare",
         help="compare resampling strategies against no resampling with cross-validation",
@@ -350,25 +336,20 @@ def _add_compare(subparsers: Any) -> None:
     parser.add_argument("file", help="CSV or Parquet file")
     parser.add_argument("--target", required=True, metavar="COL", help="the class column")
     parser.add_argument(
-        "--estimator", choices=list(_ESTIMATOR_NAMES), default="logistic",
-        help="default: logistic",
+        "--estimator", type=lambda text: canonical_name(text, separator="-"),
+        choices=ESTIMATOR_NAMES, default="logistic", help="default: logistic",
     )
     parser.add_argument(
-        "--strategies", type=_strategies_argument, nargs="+", default=None, metavar="NAME",
+        "--strategies", type=_names_argument, nargs="+", default=None, metavar="NAME",
         help="e.g. none class_weight smote (or none,class_weight,smote); default: none, "
         "class_weight, threshold, random_over, random_under, smote, noise",
     )
-    parser.add_argument("--folds", type=_at_least(2), default=5, metavar="K",
-                        help="default: 5")
-    parser.add_argument("--repeats", type=_at_least(1), default=3, metavar="R",
-                        help="default: 3")
+    parser.add_argument("--folds", type=int, default=5, metavar="K", help="default: 5")
+    parser.add_argument("--repeats", type=int, default=3, metavar="R", help="default: 3")
     parser.add_argument("--random-state", type=int, default=0, metavar="N", help="default: 0")
     parser.add_argument("--n-jobs", type=int, default=None, metavar="N")
-    parser.add_argument("--format", choices=["text", "json", "html"], default="text",
-                        help="default: text")
-    parser.add_argument("--output", metavar="PATH", help="write there instead of stdout")
-    parser.add_argument("--plot", metavar="FILE", help="also save a PNG chart (matplotlib)")
-    parser.set_defaults(run=_run_compare)
+    _add_output_options(parser)
+    parser.set_defaults(run=_run_compare, command_parser=parser)
 
 
 # Each entry adds one subcommand; a new command is one more function here.
@@ -401,8 +382,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 on a data error; usage errors exit with status 2
-        through argparse.
+        0 on success, 1 on a data error (a missing file or column, unreadable
+        data, a one-class target, an output over the memory limit). Usage
+        errors — an unknown option, or a setting the library refuses
+        (``InvalidParameterError``, tabaug's or scikit-learn's) — exit with
+        status 2 through argparse, naming the option.
 
     Examples
     --------
@@ -413,8 +397,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
+    except (InvalidParameterError, SklearnParameterError) as error:
+        args.command_parser.error(_usage_message(error))
+    except MemoryError as error:  # MemoryLimitError too: it says what to do
+        sys.stderr.write(f"tabaug: error: {_one_line(error) or 'out of memory'}\n")
+        return 1
     except (TabaugError, ValueError, TypeError, ImportError, OSError) as error:
-        message = " ".join(str(error).split()) or type(error).__name__
-        sys.stderr.write(f"tabaug: error: {message}\n")
+        sys.stderr.write(f"tabaug: error: {_one_line(error)}\n")
         return 1
     return 0
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _usage_message(error: BaseException) -> str:
+    """The library's message, prefixed with the option that set the refused parameter."""
+    message = _one_line(error)
+    for parameter, option in _OPTION_OF.items():
+        if re.search(rf"\b{parameter}\b", message):
+            return f"argument {option}: {message}"
+    return message

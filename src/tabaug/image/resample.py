@@ -1,38 +1,41 @@
 """ImageOverSampler: balance an image set by appending augmented copies of minority images."""
 
+import math
 import numbers
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from imblearn.base import BaseSampler
+from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 
-from tabaug.exceptions import (
-    GenerationError,
-    InvalidInputError,
-    InvalidTargetError,
-    InvalidTypeError,
+from tabaug.exceptions import GenerationError, InvalidParameterError
+from tabaug.image._base import ImageTransform
+from tabaug.image._composition import Compose
+from tabaug.image._validation import check_images
+from tabaug.utils import (
+    TargetInfo,
+    check_consistent_length,
+    check_memory,
+    check_scalar,
+    check_target,
+    fill_doc,
+    format_bytes,
+    require_classes,
 )
-from tabaug.image._validation import (
-    ImageDtypeError,
-    _as_array,
-    _check_mask_dtype,
-    _image_dtype_message,
-)
-from tabaug.image.transforms import Compose, ImageTransform
-from tabaug.utils import check_target, label_text
 
 __all__ = ["ImageOverSampler"]
 
-# Images checked per step when scanning float32 data for values outside 0..1,
-# so a memory-mapped set is read in pieces, never all at once.
-_SCAN_CHUNK = 256
+# Bytes of bookkeeping per new image: its source index and seed, its entry in
+# sample_indices_, and the sort keys that spread copies over the originals.
+_INDEX_BYTES_PER_NEW = 40
+# A Python (int, int) tuple in plan()'s list: the tuple, two ints and the list's pointer.
+_PLAN_BYTES_PER_PAIR = 64 + 2 * 32 + 8
 
 
-class ImageOverSampler(BaseSampler):
+@fill_doc
+class ImageOverSampler(BaseOverSampler):
     """Balance classes by appending augmented copies of minority-class images.
 
     Every new image is one original of its class passed through ``transform``
@@ -48,13 +51,8 @@ class ImageOverSampler(BaseSampler):
         :class:`~tabaug.image.RandomResizedCrop`, or pad then crop back);
         pipelines that can change it are refused. Its own ``random_state`` is
         not used: the sampler's decides.
-    sampling_strategy : float, str, dict or callable, default="auto"
-        As in imbalanced-learn's over-samplers: a float is the desired ratio of
-        minority to majority count (binary only); ``"auto"``/``"not majority"``,
-        ``"minority"``, ``"not minority"``, ``"all"``; a dict ``{class: target
-        count}``; or a callable ``y -> dict``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds which originals are copied and every copy's augmentation.
+    {over_sampling_strategy}
+    {random_state}
 
     Attributes
     ----------
@@ -74,6 +72,12 @@ class ImageOverSampler(BaseSampler):
     Pipeline refuses objects with both), so it works in
     ``imblearn.pipeline.Pipeline`` before a step that flattens the images.
 
+    Before it allocates anything, the sampler estimates its output (the whole
+    resampled set for :meth:`fit_resample`, one batch for
+    :meth:`iter_resample`) and refuses with a
+    :class:`~tabaug.exceptions.MemoryLimitError` above
+    ``tabaug.get_config()["max_memory"]``.
+
     Examples
     --------
     >>> import numpy as np
@@ -90,16 +94,10 @@ class ImageOverSampler(BaseSampler):
     [3, 3]
     """
 
-    _sampling_type = "over-sampling"
+    # imbalanced-learn's own constraints for sampling_strategy and random_state.
     _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
         "transform": "no_validation",
-        "sampling_strategy": [
-            Interval(numbers.Real, 0, 1, closed="right"),
-            StrOptions({"auto", "minority", "not minority", "not majority", "all"}),
-            Mapping,
-            callable,
-        ],
-        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -212,9 +210,16 @@ class ImageOverSampler(BaseSampler):
         >>> X_res.shape, X_res.dtype
         ((6, 8, 8), dtype('float32'))
         """
-        X, y_1d, masks, props = self._check_inputs(X, y, masks)
+        X, y_1d, masks, target = self._check_inputs(X, y, masks)
+        n_out = len(X) + sum(self.sampling_strategy_.values())
+        check_memory(
+            _image_bytes(X, masks, n_out) + _index_bytes(n_out - len(X)),
+            what=f"ImageOverSampler.fit_resample's output ({_describe(X, n_out)})",
+            fix="ask for fewer new images with a smaller sampling_strategy, or stream the "
+            "output with iter_resample(X, y, batch_size=...), which holds one batch at a time",
+        )
         X_res, y_res, masks_res = self._fit_resample(X, y_1d, masks=masks)
-        y_res = props.restore(y_res)
+        y_res = target.restore(y_res)
         return (X_res, y_res) if masks is None else (X_res, y_res, masks_res)
 
     def _fit_resample(
@@ -252,8 +257,15 @@ class ImageOverSampler(BaseSampler):
         [3, 3]
         """
         self._validate_params()
+        self._pipeline().check_params()
         y_1d, _ = check_target(y)
         self._set_strategy(y_1d)
+        n_new = sum(self.sampling_strategy_.values())
+        check_memory(
+            n_new * (_INDEX_BYTES_PER_NEW + _PLAN_BYTES_PER_PAIR),
+            what=f"ImageOverSampler.plan's list of {n_new:,} (source, seed) pairs",
+            fix="ask for fewer new images with a smaller sampling_strategy",
+        )
         sources, seeds = self._draw(y_1d)
         return list(zip(sources.tolist(), seeds.tolist(), strict=True))
 
@@ -295,11 +307,18 @@ class ImageOverSampler(BaseSampler):
         >>> bool((np.concatenate([b[0] for b in batches]) == X_all).all())
         True
         """
-        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
-            raise InvalidTypeError(f"batch_size must be a positive int; got {batch_size!r}")
-        if batch_size < 1:
-            raise InvalidInputError(f"batch_size must be a positive int; got {batch_size}")
-        X, y_1d, masks, props = self._check_inputs(X, y, masks)
+        check_scalar(batch_size, "batch_size", owner="ImageOverSampler.iter_resample",
+                     kind=numbers.Integral, low=1)
+        X, y_1d, masks, target = self._check_inputs(X, y, masks)
+        n_new = sum(self.sampling_strategy_.values())
+        batch = min(batch_size, len(X) + n_new)
+        check_memory(
+            _image_bytes(X, masks, batch) + _index_bytes(n_new),
+            what=f"ImageOverSampler.iter_resample's batches ({_describe(X, batch)} per batch, "
+            f"plus {format_bytes(_index_bytes(n_new))} of indices for {n_new:,} new images)",
+            fix="use a smaller batch_size, or ask for fewer new images with a smaller "
+            "sampling_strategy",
+        )
         pipeline = self._pipeline()
         sources, seeds = self._draw(y_1d)
         self.sample_indices_ = indices = np.concatenate([np.arange(len(X)), sources])
@@ -308,71 +327,53 @@ class ImageOverSampler(BaseSampler):
             for start in range(0, len(indices), batch_size):
                 stop = min(start + batch_size, len(indices))
                 X_batch, masks_batch = _rows(pipeline, X, masks, sources, seeds, start, stop)
-                y_batch = props.restore(y_1d[indices[start:stop]])
+                y_batch = target.restore(y_1d[indices[start:stop]])
                 yield (X_batch, y_batch) if masks is None else (X_batch, y_batch, masks_batch)
 
         return batches()
 
     def _set_strategy(self, y: np.ndarray) -> None:
-        _require_two_classes(y)
+        require_classes(y)
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, y, self._sampling_type
         )
 
     def _pipeline(self) -> Compose:
+        """The transform as a Compose, its parameters checked (cached per setting)."""
         transform = self._transform
-        if isinstance(transform, Compose):
-            return transform
         if isinstance(transform, ImageTransform):
-            return Compose([transform])
-        raise InvalidTypeError(
-            "transform must be a tabaug.image Compose or transform, e.g. "
-            f"Compose([HorizontalFlip(), Rotate(15)]); got {type(transform).__name__}"
-        )
+            transform = Compose([transform])
+        elif not isinstance(transform, Compose):
+            raise InvalidParameterError(
+                "ImageOverSampler: transform must be a tabaug.image Compose or transform, e.g. "
+                f"Compose([HorizontalFlip(), Rotate(15)]); got {type(transform).__name__}"
+            )
+        transform.check_params()
+        return transform
 
     def _check_inputs(
         self, X: Any, y: Any, masks: Any
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, dict]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, TargetInfo]:
         """Validate everything, set ``sampling_strategy_``, return arrays ready to sample."""
         self._validate_params()
         pipeline = self._pipeline()
-        y_1d, props = check_target(y)
-        _require_two_classes(y_1d)
-        X = _as_array(X, "X")
-        if X.dtype not in (np.uint8, np.float32):
-            raise ImageDtypeError(_image_dtype_message(X.dtype, "X"))
-        if X.ndim not in (3, 4):
-            hint = " (tabular data? use tabaug's tabular samplers)" if X.ndim == 2 else ""
-            raise InvalidInputError(
-                "X must be a batch of images, (N, H, W) or (N, H, W, C); "
-                f"got shape {X.shape}{hint}. For a single image use X[np.newaxis]."
-            )
-        if len(X) != len(y_1d):
-            raise InvalidInputError(
-                f"X has {len(X)} images but y has {len(y_1d)} labels: they must match one to one"
-            )
-        if masks is not None:
-            masks = _as_array(masks, "masks")
-            _check_mask_dtype(masks, "masks")
-            if masks.shape != X.shape[:3]:
-                raise InvalidInputError(
-                    f"masks must have shape (N, H, W) = {X.shape[:3]} to match X of shape "
-                    f"{X.shape}; got {masks.shape}"
-                )
-        if X.dtype == np.float32:
-            _check_unit_range(X)
+        y_1d, target = check_target(y)
+        require_classes(y_1d)
+        X, masks = check_images(X, masks, owner="ImageOverSampler")
+        check_consistent_length(len(X), len(y_1d), rows="images")
         height, width = X.shape[1:3]
-        sizes = pipeline._output_sizes(height, width)
+        sizes = pipeline.output_sizes(height, width)
         if sizes != {(height, width)}:
             other = sorted(sizes - {(height, width)})
-            raise InvalidInputError(
-                f"the transform must keep the image size {height}x{width}, but {pipeline!r} can "
+            raise InvalidParameterError(
+                f"ImageOverSampler: the transform must keep the image size {height}x{width}, "
+                f"but {pipeline!r} can "
                 f"produce {', '.join(f'{h}x{w}' for h, w in other)}. Use "
                 f"RandomResizedCrop({height}, {width}) to crop and resize, or pad and crop back "
                 f"with Pad(...) followed by RandomCrop({height}, {width}), both with p=1.0"
             )
         self._set_strategy(y_1d)
-        return X, y_1d, masks, props
+        return X, y_1d, masks, target
 
     def _draw(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Source index and seed of every new image, class by class."""
@@ -400,27 +401,21 @@ class ImageOverSampler(BaseSampler):
         return tags
 
 
-def _require_two_classes(y: np.ndarray) -> None:
-    labels = np.unique(y)
-    if len(labels) == 0:
-        raise InvalidInputError("X and y are empty: there is nothing to resample")
-    if len(labels) == 1:
-        raise InvalidTargetError(
-            f"y has only one class ({label_text(labels[0])}): a sampler can't balance when "
-            "only one class is present. Check the labels."
-        )
+def _image_bytes(X: np.ndarray, masks: np.ndarray | None, n_images: int) -> int:
+    """Bytes of ``n_images`` images like ``X``'s (and masks like ``masks``)."""
+    per_image = math.prod(X.shape[1:]) * X.dtype.itemsize
+    if masks is not None:
+        per_image += math.prod(masks.shape[1:]) * masks.dtype.itemsize
+    return n_images * per_image
 
 
-def _check_unit_range(X: np.ndarray) -> None:
-    for start in range(0, len(X), _SCAN_CHUNK):
-        chunk = X[start : start + _SCAN_CHUNK]
-        low, high = chunk.min(), chunk.max()
-        if not (low >= 0.0 and high <= 1.0):
-            raise InvalidInputError(
-                "float32 images must hold values in 0..1 (no NaN); found values from "
-                f"{low} to {high} among images {start}..{start + len(chunk) - 1}. Divide "
-                "0..255 data by 255, or pass it as uint8."
-            )
+def _index_bytes(n_new: int) -> int:
+    return n_new * _INDEX_BYTES_PER_NEW
+
+
+def _describe(X: np.ndarray, n_images: int) -> str:
+    shape = "x".join(str(side) for side in X.shape[1:])
+    return f"{n_images:,} images of {shape} {X.dtype}"
 
 
 def _rows(
@@ -444,7 +439,7 @@ def _rows(
     for row in range(copied, stop - start):
         new = start + row - n_original
         source = sources[new]
-        image, mask = pipeline._apply_pair(
+        image, mask = pipeline.apply_pair(
             np.ascontiguousarray(X[source]),
             None if masks is None else np.ascontiguousarray(masks[source]),
             np.random.default_rng(seeds[new]),

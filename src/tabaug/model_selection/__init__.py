@@ -1,5 +1,16 @@
 """Choosing a strategy: leak-free comparison of resampling strategies and models.
 
+* :func:`compare` and :class:`ComparisonResult`: every strategy on the same
+  repeated folds, resampling inside the training folds only, tested against
+  no resampling;
+* :func:`make_estimator`: the standard models, with categorical
+  preprocessing inside;
+* the names of the built-in strategies, samplers and estimators
+  (:data:`STRATEGY_NAMES`, ...; :func:`canonical_name` accepts both
+  ``random-over`` and ``random_over``) and :func:`make_sampler`;
+* the statistics behind the paired tests: :func:`corrected_resampled_ttest`,
+  :func:`holm` and :func:`equivalence_test`.
+
 Examples
 --------
 >>> from tabaug.model_selection import STRATEGY_NAMES
@@ -7,6 +18,8 @@ Examples
 True
 """
 
+from tabaug.model_selection._compare import compare
+from tabaug.model_selection._estimators import make_estimator
 from tabaug.model_selection._names import (
     DEFAULT_STRATEGIES,
     ESTIMATOR_NAMES,
@@ -15,12 +28,26 @@ from tabaug.model_selection._names import (
     canonical_name,
     make_sampler,
 )
+from tabaug.model_selection._result import ComparisonResult
+from tabaug.model_selection._stats import (
+    PairedTest,
+    corrected_resampled_ttest,
+    equivalence_test,
+    holm,
+)
 
 __all__ = [
     "DEFAULT_STRATEGIES",
     "ESTIMATOR_NAMES",
     "SAMPLER_NAMES",
     "STRATEGY_NAMES",
+    "ComparisonResult",
+    "PairedTest",
     "canonical_name",
+    "compare",
+    "corrected_resampled_ttest",
+    "equivalence_test",
+    "holm",
+    "make_estimator",
     "make_sampler",
 ]

@@ -71,6 +71,7 @@ from tabaug.utils._report import (
     html_table,
     jsonable,
     new_figure,
+    plot_text,
     png_img_tag,
     text_table,
 )
@@ -144,6 +145,7 @@ __all__ = [
     "new_figure",
     "parse_bytes",
     "plain_value",
+    "plot_text",
     "png_img_tag",
     "progress_bar",
     "read_table",

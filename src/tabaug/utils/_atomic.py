@@ -35,7 +35,8 @@ def atomic_file(path: Any) -> Iterator[Path]:
     'done'
     """
     target = Path(path)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
+    # the real suffix last, so writers that infer the format from it (savefig) still can
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".partial{target.suffix}",
                                     dir=target.parent)
     os.close(handle)
     temporary = Path(name)

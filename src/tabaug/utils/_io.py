@@ -3,12 +3,17 @@
 Large files are read a chunk at a time and, where only a few columns are
 needed, only those columns (Parquet column projection; CSV
 ``include_columns`` / ``usecols``), so memory stays flat in the number of
-rows. Every failure becomes an :class:`~tabaug.exceptions.InvalidInputError`
-whose message names the file and says what to do.
+rows. CSV is read with pyarrow when it is installed and with pandas
+otherwise, from the same pieces and after the same checks (``_csv``), so both
+accept and refuse the same files: UTF-8 only, every row as many fields as the
+header, RFC 4180 quoting, an empty field a missing value. Every failure
+becomes an :class:`~tabaug.exceptions.InvalidInputError` whose message names
+the file (and the line, for a ragged row or a bad byte) and says what to do.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from tabaug.exceptions import InvalidInputError
+from tabaug.utils._csv import check_fields, check_utf8, csv_header, csv_pieces, encoding_error
 
 #: Rows per chunk when streaming a file.
 CHUNK_ROWS = 1_000_000
@@ -71,6 +77,8 @@ def _reading(path: Path) -> Iterator[None]:
         yield
     except (InvalidInputError, ImportError):
         raise
+    except UnicodeDecodeError as error:  # the header: the body is checked piece by piece
+        raise encoding_error(path, 1, error.object[error.start]) from None
     except Exception as error:  # pandas and pyarrow raise many types for a bad file
         lines = str(error).strip().splitlines()
         detail = lines[0] if lines else type(error).__name__
@@ -89,7 +97,9 @@ def columns_of(path: Any) -> list[str]:
             import pyarrow.parquet as pq
 
             return list(pq.read_schema(path).names)
-        return [str(column) for column in pd.read_csv(path, nrows=0).columns]
+        header = csv_header(path)
+        check_utf8(header, path, 0)
+        return [str(column) for column in pd.read_csv(io.BytesIO(header), nrows=0).columns]
 
 
 def require_columns(path: Any, needed: Sequence[str]) -> list[str]:
@@ -127,9 +137,13 @@ def iter_chunks(
         if file_format(path) == "parquet" or _has_pyarrow():
             for batch in _arrow_batches(path, columns, as_text):
                 yield batch.to_pandas()
-        else:
+            return
+        names = columns_of(path)
+        for piece, _ in _checked_pieces(path, names):
             reader = pd.read_csv(
-                path,
+                io.BytesIO(piece),
+                header=None,
+                names=names,
                 usecols=columns,
                 dtype=str if as_text else None,
                 keep_default_na=not as_text,
@@ -137,6 +151,14 @@ def iter_chunks(
             )
             with reader:
                 yield from reader
+
+
+def _checked_pieces(path: Path, names: list[str]) -> Iterator[tuple[bytes, int]]:
+    """The CSV file's pieces (see ``_csv``), each checked for UTF-8 and ragged rows."""
+    for piece, offset in csv_pieces(path, CSV_PIECE_BYTES):
+        check_utf8(piece, path, offset)
+        check_fields(piece, len(names), path, offset)
+        yield piece, offset
 
 
 def count_rows(path: Any, target: str, split: str | None = None) -> dict[tuple[Any, Any], int]:
@@ -159,7 +181,11 @@ def count_rows(path: Any, target: str, split: str | None = None) -> dict[tuple[A
         else:
             for chunk in iter_chunks(path, columns, as_text=True):
                 labels = chunk[target].where(chunk[target] != "")
-                splits = chunk[split] if split is not None else pd.Series(None, index=chunk.index)
+                splits = (
+                    chunk[split].where(chunk[split] != "")
+                    if split is not None
+                    else pd.Series(None, index=chunk.index)
+                )
                 grouped = pd.DataFrame({"s": splits, "t": labels}).value_counts(dropna=False)
                 for (split_value, label), count in grouped.items():
                     key = (_none_if_na(split_value), _none_if_na(label))
@@ -235,10 +261,15 @@ def _arrow_batches(path: Path, columns: Sequence[str] | None, as_text: bool) -> 
         include_columns=wanted,
         column_types={name: pa.string() for name in wanted} if as_text else None,
     )
-    for piece in _csv_pieces(path):
-        table = pacsv.read_csv(
-            pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert
-        )
+    for piece, offset in csv_pieces(path, CSV_PIECE_BYTES):
+        check_utf8(piece, path, offset)
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert
+            )
+        except pa.ArrowInvalid:
+            check_fields(piece, len(names), path, offset)  # the same message as without pyarrow
+            raise
         yield from table.to_batches()
 
 
@@ -246,52 +277,6 @@ def _arrow_batches(path: Path, columns: Sequence[str] | None, as_text: bool) -> 
 #: without bound when parsing outpaces the consumer (its memory grew from 120
 #: to 250 MiB between 2.5 and 10 million rows); fixed pieces keep memory flat.
 CSV_PIECE_BYTES = 16 << 20
-
-
-def _csv_pieces(path: Path, size: int | None = None) -> Iterator[bytes]:
-    """The file's records after the header, in pieces that end on a record boundary.
-
-    A boundary is a newline outside quotes: with RFC 4180 quoting (a quote
-    inside a quoted field is doubled) that is a newline preceded by an even
-    number of quote characters.
-    """
-    size = size or CSV_PIECE_BYTES
-    with open(path, "rb") as handle:
-        carry = b""
-        header_done = False
-        while block := handle.read(size):
-            buffer = carry + block
-            start = 0
-            if not header_done:
-                start = _record_end(buffer, first=True)
-                if start < 0:
-                    carry = buffer
-                    continue
-                header_done = True
-            end = _record_end(buffer)
-            if end <= start:
-                carry = buffer[start:] if start else buffer
-                continue
-            yield buffer[start:end]
-            carry = buffer[end:]
-        if header_done and carry.strip():
-            yield carry
-
-
-def _record_end(buffer: bytes, *, first: bool = False) -> int:
-    """Index just after the last newline outside quotes (the first, with ``first``), or -1."""
-    if first:
-        position = buffer.find(b"\n")
-        while position >= 0 and buffer.count(b'"', 0, position) % 2:
-            position = buffer.find(b"\n", position + 1)
-        return position + 1 if position >= 0 else -1
-    position = buffer.rfind(b"\n")
-    quotes = buffer.count(b'"', 0, position) if position >= 0 else 0
-    while position >= 0 and quotes % 2:
-        previous = buffer.rfind(b"\n", 0, position)
-        quotes -= buffer.count(b'"', max(previous, 0), position)
-        position = previous
-    return position + 1 if position >= 0 else -1
 
 
 def read_table(path: Any, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -303,6 +288,8 @@ def read_table(path: Any, columns: Sequence[str] | None = None) -> pd.DataFrame:
         if file_format(path) == "parquet":
             _pyarrow()
             return pd.read_parquet(path, columns=columns)
+        for _ in _checked_pieces(path, columns_of(path)):
+            pass
         return pd.read_csv(path, usecols=columns)
 
 

@@ -126,6 +126,20 @@ def new_figure(**kwargs: Any) -> Any:
     return Figure(**kwargs)
 
 
+def plot_text(text: Any) -> str:
+    """A label for a matplotlib chart, shown literally.
+
+    Matplotlib reads text between ``$`` signs as math (and fails on ``$$``);
+    escaped dollars keep user strings (labels, column names) as they are.
+
+    Examples
+    --------
+    >>> print(plot_text("cost $5-$10"))
+    cost \\$5-\\$10
+    """
+    return str(text).replace("$", r"\$")
+
+
 def has_matplotlib() -> bool:
     try:
         import matplotlib  # noqa: F401

@@ -197,17 +197,23 @@ def check_features(X: Any, *, accept_sparse: bool = True, owner: str = "") -> An
     return matrix
 
 
-def check_consistent_length(n_rows: int, n_labels: int, *, rows: str = "rows") -> None:
-    """Refuse ``X`` and ``y`` (or images and labels) of different lengths.
+def check_consistent_length(n_rows: int, n_labels: int, *, rows: str = "rows",
+                            names: tuple[str, str] = ("X", "y")) -> None:
+    """Refuse ``X`` and ``y`` (or images and labels, or ``names``) of different lengths.
 
     Examples
     --------
     >>> check_consistent_length(3, 3)
+    >>> check_consistent_length(3, 2, names=("y_true", "y_pred"))
+    Traceback (most recent call last):
+    ...
+    tabaug.exceptions.InvalidInputError: y_true has 3 rows but y_pred has 2 labels: ...
     """
     if n_rows != n_labels:
+        first, second = names
         raise InvalidInputError(
-            f"X has {n_rows} {rows} but y has {n_labels} labels: they must match "
-            "row for row. Check that X and y come from the same split."
+            f"{first} has {n_rows} {rows} but {second} has {n_labels} labels: they must match "
+            f"row for row. Check that {first} and {second} come from the same split."
         )
 
 
@@ -434,9 +440,11 @@ def check_labels(values: Any, *, name: str = "y", allow_missing: bool = False) -
     return array
 
 
-def require_classes(y: np.ndarray, *, minimum: int = 2, what: str = "a sampler can't balance"
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def require_classes(y: np.ndarray, *, minimum: int = 2, what: str = "a sampler can't balance",
+                    name: str = "y") -> tuple[np.ndarray, np.ndarray]:
     """The classes of ``y`` and their counts; refuse fewer than ``minimum`` classes.
+
+    ``name`` is how ``y`` is called in messages (``y_true`` for ``evaluate``).
 
     Examples
     --------
@@ -447,13 +455,14 @@ def require_classes(y: np.ndarray, *, minimum: int = 2, what: str = "a sampler c
     """
     labels, counts = np.unique(y, return_counts=True)
     if labels.size == 0:
+        empty = "X and y are empty" if name == "y" else f"{name} is empty"
         raise InvalidInputError(
-            "X and y are empty: there is nothing to work on. Pass at least one row per class."
+            f"{empty}: there is nothing to work on. Pass at least one row per class."
         )
     if labels.size < minimum:
         raise InvalidTargetError(
-            f"y has only one class ({label_text(labels[0])}): {what} when only one class is "
-            "present. Check the target column and the split."
+            f"{name} has only one class ({label_text(labels[0])}): {what} when only one class "
+            "is present. Check the target column and the split."
         )
     return labels, counts
 

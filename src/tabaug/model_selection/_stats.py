@@ -30,7 +30,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats
+
+__all__ = [
+    "PairedTest",
+    "corrected_resampled_ttest",
+    "corrected_variance_factor",
+    "equivalence_test",
+    "holm",
+    "paired_tests",
+    "winners",
+]
 
 # Spread below this (relative to the mean difference) is rounding error, not variance:
 # fold scores that differ by a constant give differences equal up to the last bits.
@@ -130,3 +141,65 @@ def equivalence_test(
     p_lower = stats.t.sf((mean + margin) / scale, dof)
     p_upper = stats.t.cdf((mean - margin) / scale, dof)
     return float(max(p_lower, p_upper))
+
+
+def paired_tests(
+    fold_scores: pd.DataFrame,
+    names: list[str],
+    score_names: list[str],
+    greater: dict[str, bool],
+    baseline: str,
+    min_effect: float,
+    alpha: float,
+) -> pd.DataFrame:
+    """One row per strategy and score: each strategy against ``baseline``, Holm within a score.
+
+    Columns: ``strategy``, ``score``, ``diff_vs_none``, ``t_statistic``,
+    ``p_value_uncorrected``, ``p_value`` (Holm-adjusted over the strategies
+    of that score), ``significant`` (adjusted p below ``alpha`` and a
+    difference of at least ``min_effect``) and ``better``.
+    """
+    n_train = float(fold_scores["n_train"].mean())
+    n_test = float(fold_scores["n_test"].mean())
+    reference = fold_scores[fold_scores["strategy"] == baseline].set_index("split")
+    rows = []
+    for score in score_names:
+        family = []
+        for name in names:
+            if name == baseline:
+                rows.append(
+                    {"strategy": name, "score": score, "diff_vs_none": 0.0, "t_statistic": 0.0,
+                     "p_value_uncorrected": 1.0, "p_value": 1.0, "significant": False,
+                     "better": False}
+                )
+                continue
+            own = fold_scores[fold_scores["strategy"] == name].set_index("split")[score]
+            differences = (own - reference[score].reindex(own.index)).to_numpy()
+            test = corrected_resampled_ttest(differences, n_train, n_test)
+            row = {
+                "strategy": name, "score": score, "diff_vs_none": test.mean_difference,
+                "t_statistic": test.t_statistic, "p_value_uncorrected": test.p_value,
+            }
+            rows.append(row)
+            family.append(row)
+        adjusted = holm(np.array([row["p_value_uncorrected"] for row in family]))
+        for row, p in zip(family, adjusted, strict=True):
+            diff = row["diff_vs_none"]
+            row["p_value"] = float(p)
+            row["significant"] = bool(p < alpha and abs(diff) >= min_effect)
+            row["better"] = bool(row["significant"] and (diff > 0) == greater[score])
+    order = {name: i for i, name in enumerate(names)}
+    frame = pd.DataFrame(rows)
+    frame["_order"] = frame["strategy"].map(order)
+    frame["_score"] = frame["score"].map({s: i for i, s in enumerate(score_names)})
+    return (
+        frame.sort_values(["_order", "_score"], kind="stable")
+        .drop(columns=["_order", "_score"])
+        .reset_index(drop=True)
+    )
+
+
+def winners(tests: pd.DataFrame, primary: str, greater_is_better: bool) -> list[str]:
+    """Strategies significantly better than the baseline on ``primary``, best first."""
+    rows = tests[(tests["score"] == primary) & tests["better"]]
+    return rows.sort_values("diff_vs_none", ascending=not greater_is_better)["strategy"].tolist()
