@@ -496,6 +496,9 @@ def cluster_runs(parquet_dir):
                     X_res, y_res = resampler.fit_resample(X, y)
                     counts = y_res.value_counts(split_out=1).compute().to_dict()
                 runs[name] = (resampler, X_res, y_res, counts)
+            with sampler.sample("evaluate", measure="process", interval=0.05):
+                report = tabaug.evaluate(y, (ddf["x0"] > 2).astype("int64"), y_score=ddf["x0"])
+            runs["evaluate"] = report
             memory = sampler.to_pandas()
             original = y.value_counts(split_out=1).compute().to_dict()
             runs["memory"] = (memory, largest, original, X)
@@ -526,6 +529,13 @@ def test_cluster_memory_stays_flat(cluster_runs):
               for name, column in memory.items()}
     # holding the input would take 20 partitions, the oversampled output 40
     assert max(growth.values()) < 8 * partition_bytes, growth
+
+
+def test_cluster_evaluate_equals_the_in_memory_report(cluster_runs, parquet_dir):
+    frame = pd.read_parquet(parquet_dir, columns=["label", "x0"])
+    expected = tabaug.evaluate(frame["label"], (frame["x0"] > 2).astype("int64"),
+                               y_score=frame["x0"])
+    _same_report(cluster_runs["evaluate"], expected)
 
 
 @pytest.mark.parametrize("name", CLUSTER_SAMPLERS)
@@ -591,3 +601,78 @@ def test_resampled_output_is_written_atomically(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     with pytest.raises(InvalidInputError, match="not a directory"):
         write_parquet(X_res, tmp_path / "out" / before[0])
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def _predictions(n: int = 20_000, n_classes: int = 2, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    truth = rng.choice(n_classes, size=n, p=[0.9, *[0.1 / (n_classes - 1)] * (n_classes - 1)])
+    scores = rng.dirichlet(np.ones(n_classes), size=n) + np.eye(n_classes)[truth] * 0.4
+    scores /= scores.sum(axis=1, keepdims=True)
+    frame = pd.DataFrame(scores, columns=[f"p{k}" for k in range(n_classes)])
+    frame["truth"] = np.array(["ok", "fraud", "theft"])[truth]
+    frame["pred"] = np.array(["ok", "fraud", "theft"])[scores.argmax(axis=1)]
+    return frame
+
+
+def _same_report(on_dask, in_memory):
+    got, expected = on_dask.to_dict(), in_memory.to_dict()
+    for key in expected:
+        if key not in ("pr_auc", "roc_auc", "notes"):
+            assert got[key] == expected[key], key
+    bound = float(on_dask.notes[-1].split("within ")[1].split(" of")[0])
+    assert bound < 1e-3
+    for key in ("pr_auc", "roc_auc"):
+        assert abs(got[key] - expected[key]) <= bound + 1e-12
+    assert got["notes"][:-1] == expected["notes"]
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_evaluate_equals_the_in_memory_report(n_classes):
+    frame = _predictions(n_classes=n_classes)
+    ddf = dd.from_pandas(frame, npartitions=7)
+    # scores in labels order: fraud, ok (, theft)
+    order = {"fraud": 1, "ok": 0, "theft": 2}
+    ranked = [f"p{order[label]}" for label in sorted(frame["truth"].unique())]
+    score = ranked[1] if n_classes == 2 else ranked
+    on_dask = tabaug.evaluate(ddf["truth"], ddf["pred"], y_score=ddf[score])
+    in_memory = tabaug.evaluate(frame["truth"], frame["pred"], y_score=frame[score])
+    _same_report(on_dask, in_memory)
+    without = tabaug.evaluate(ddf["truth"], ddf["pred"]).to_dict()
+    assert without == tabaug.evaluate(frame["truth"], frame["pred"]).to_dict()
+
+
+def test_evaluate_takes_labels_and_two_score_columns_as_in_memory():
+    frame = _predictions()
+    ddf = dd.from_pandas(frame, npartitions=5)
+    labels = ["ok", "fraud", "theft"]
+    got = tabaug.evaluate(ddf["truth"], ddf["pred"], labels=labels).to_dict()
+    assert got == tabaug.evaluate(frame["truth"], frame["pred"], labels=labels).to_dict()
+    _same_report(tabaug.evaluate(ddf["truth"], ddf["pred"], y_score=ddf[["p1", "p0"]]),
+                 tabaug.evaluate(frame["truth"], frame["pred"], y_score=frame[["p1", "p0"]]))
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        (lambda d: (d["truth"], d["pred"].compute(), None), InvalidTypeError, "same partitions"),
+        (lambda d: (d["truth"], d["pred"].repartition(npartitions=2), None), InvalidInputError,
+         "partitions"),
+        (lambda d: (d["truth"].where(d["p0"] > 0.05), d["pred"], None), InvalidTargetError,
+         "missing"),
+        (lambda d: (d["truth"].where(d["truth"] == "ok", "ok"), d["pred"], None),
+         InvalidTargetError, "only one class"),
+        (lambda d: (d["truth"], d["pred"], d["p1"].where(d["p1"] < 0.9)), InvalidInputError,
+         "NaN or infinite"),
+        (lambda d: (d["truth"], d["pred"], d["pred"]), InvalidInputError, "numbers"),
+        (lambda d: (d["truth"], d["pred"], d[["p0", "p1", "p1"]]), InvalidInputError,
+         "columns"),
+    ],
+)
+def test_evaluate_refuses_bad_dask_input_clearly(change, error, message):
+    ddf = dd.from_pandas(_predictions(2000), npartitions=4)
+    y_true, y_pred, y_score = change(ddf)
+    with pytest.raises(error, match=message):
+        tabaug.evaluate(y_true, y_pred, y_score=y_score)

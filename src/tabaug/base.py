@@ -51,6 +51,7 @@ from tabaug.utils import (
     check_memory,
     check_target,
     container_kind,
+    dask_backend,
     is_dask_collection,
     label_text,
     require_classes,
@@ -108,9 +109,7 @@ class BaseResampler(BaseSampler):
         """
         self._validate_params()
         if is_dask_collection(X) or is_dask_collection(y):
-            from tabaug._dask import fit as fit_dask
-
-            fit_dask(self, X, y)
+            dask_backend().fit(self, X, y)
             return self
         X, y_1d, _ = self._check_inputs(X, y)
         self._set_strategy(y_1d)
@@ -142,9 +141,7 @@ class BaseResampler(BaseSampler):
         """
         self._validate_params()
         if is_dask_collection(X) or is_dask_collection(y):
-            from tabaug._dask import fit_resample as fit_resample_dask
-
-            return fit_resample_dask(self, X, y, **params)
+            return dask_backend().fit_resample(self, X, y, **params)
         x_kind = container_kind(X)
         X, y_1d, target = self._check_inputs(X, y)
         self._set_strategy(y_1d)

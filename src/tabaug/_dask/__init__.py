@@ -17,6 +17,7 @@ never imports this package; it imports Dask.
 """
 
 from tabaug._dask._cluster import dask_client, worker_memory_limit
+from tabaug._dask._evaluate import evaluate
 from tabaug._dask._io import (
     read_parquet,
     require_columns,
@@ -29,6 +30,7 @@ from tabaug._dask._resample import fit, fit_resample
 
 __all__ = [
     "dask_client",
+    "evaluate",
     "fit",
     "fit_resample",
     "progress_compute",

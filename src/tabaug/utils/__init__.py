@@ -57,7 +57,7 @@ from tabaug.utils._io import (
     require_columns,
     write_table,
 )
-from tabaug.utils._lazy import is_dask_collection
+from tabaug.utils._lazy import dask_backend, is_dask_collection
 from tabaug.utils._report import (
     UNDEFINED,
     Report,
@@ -119,6 +119,7 @@ __all__ = [
     "config_context",
     "container_kind",
     "count_rows",
+    "dask_backend",
     "figure_to_png",
     "file_format",
     "fill_doc",
