@@ -644,6 +644,18 @@ def test_evaluate_equals_the_in_memory_report(n_classes):
     assert without == tabaug.evaluate(frame["truth"], frame["pred"]).to_dict()
 
 
+@pytest.mark.parametrize("kind", ["int64", "bool", "float64", "category"])
+def test_evaluate_reads_every_label_type_as_in_memory(kind):
+    rng = np.random.default_rng(5)
+    truth = rng.random(5000) < 0.05
+    score = rng.random(5000) * 0.6 + truth * 0.3
+    frame = pd.DataFrame({"truth": truth, "pred": score > 0.5, "score": score})
+    frame[["truth", "pred"]] = frame[["truth", "pred"]].astype(kind)
+    ddf = dd.from_pandas(frame, npartitions=3)
+    _same_report(tabaug.evaluate(ddf["truth"], ddf["pred"], y_score=ddf["score"]),
+                 tabaug.evaluate(frame["truth"], frame["pred"], y_score=frame["score"]))
+
+
 def test_evaluate_takes_labels_and_two_score_columns_as_in_memory():
     frame = _predictions()
     ddf = dd.from_pandas(frame, npartitions=5)

@@ -191,12 +191,14 @@ def evaluate(
     """:func:`tabaug.evaluate` on Dask Series (see the module docstring)."""
     counts = count_predictions(y_true, y_pred, y_score)
     pairs = list(counts.pairs)
-    true, pred = _labels([t for t, _ in pairs]), _labels([p for _, p in pairs])
-    # the distinct labels, one missing value where there were any: the usual errors
-    check_labels(_labels([*set(true), *[None] * bool(counts.missing_true)]), name="y_true")
-    check_labels(_labels([*set(pred), *[None] * bool(counts.missing_pred)]), name="y_pred")
-    require_classes(_labels(list(set(true))), name="y_true", what="accuracy cannot be compared "
-                    "with a majority baseline (a single class is its own majority)")
+    # one row per distinct pair, and a missing value where there were any: the in-memory
+    # checks and conversions (e.g. object ints to int64) give the usual errors and types
+    true = check_labels(_labels([t for t, _ in pairs] + [None] * bool(counts.missing_true)),
+                        name="y_true")
+    pred = check_labels(_labels([p for _, p in pairs] + [None] * bool(counts.missing_pred)),
+                        name="y_pred")
+    require_classes(true, name="y_true", what="accuracy cannot be compared with a majority "
+                    "baseline (a single class is its own majority)")
     classes, true_codes, pred_codes = encode_labels(true, pred, labels)
     n_classes = len(classes)
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
