@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["Piece", "allocate", "layout", "root_seed"]
+__all__ = ["Piece", "allocate", "hypergeometric_split", "layout", "root_seed"]
 
 # numpy's hypergeometric takes fewer than this many good and bad items.
 _HYPERGEOMETRIC_LIMIT = 10**9
@@ -85,13 +85,13 @@ def allocate(
     for label, n in targets.items():
         counts = partition_counts[:, labels.index(label)]
         if kind == "subset":
-            out[label] = _hypergeometric_split(counts, int(n), rng)
+            out[label] = hypergeometric_split(counts, int(n), rng)
         else:
             out[label] = rng.multinomial(int(n), counts / counts.sum()).astype(np.int64)
     return out
 
 
-def _hypergeometric_split(counts: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+def hypergeometric_split(counts: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` items drawn without replacement from bins of ``counts``: how many from each bin.
 
     Halving the bins and drawing how many of the ``n`` fall in the left half
