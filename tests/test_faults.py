@@ -143,7 +143,7 @@ def _sampler_faults() -> list[Fault]:
                   fix="same split"),
             Fault(f"{name}-empty", fit, (np.empty((0, 3)), np.empty(0, int)), problem="empty",
                   fix="at least one row"),
-            Fault(f"{name}-no-columns", fit, (np.empty((40, 0)), Y_BIN), problem="no columns",
+            Fault(f"{name}-no-columns", fit, (np.empty((40, 0)), Y_BIN), problem="0 feature",
                   fix="at least one feature column"),
             Fault(f"{name}-1d-X", fit, (X_NUM[:, 0], Y_BIN), problem="2-D", fix="reshape"),
             Fault(f"{name}-3d-X", fit, (X_NUM.reshape(40, 3, 1), Y_BIN), problem="2-D",
@@ -218,9 +218,9 @@ def _evaluate_faults() -> list[Fault]:
     scores = RNG.random(40)
     return [
         Fault("evaluate-length", tabaug.evaluate, (y, y[:-1]), problem="40 rows",
-              fix="one prediction per row"),
+              fix="row for row"),
         Fault("evaluate-one-class", tabaug.evaluate, (np.zeros(40, int), y),
-              error=InvalidTargetError, problem="single class", fix="include every class"),
+              error=InvalidTargetError, problem="only one class", fix="Check the target"),
         Fault("evaluate-nan-pred", tabaug.evaluate, (y, np.r_[y[:-1].astype(float), np.nan]),
               error=InvalidTargetError, problem="missing", fix="Drop"),
         Fault("evaluate-continuous", tabaug.evaluate, (RNG.random(40), y),
@@ -277,8 +277,8 @@ def _audit_faults() -> list[Fault]:
 
 def _compare_faults() -> list[Fault]:
     def run(X=X_NUM, y=Y_BIN, **kwargs):
-        kwargs.setdefault("estimator", LogisticRegression())
-        return tabaug.compare(X, y, progress=False, cv=2, n_repeats=1, **kwargs)
+        settings = {"estimator": LogisticRegression(), "cv": 2, "n_repeats": 1, **kwargs}
+        return tabaug.compare(X, y, progress=False, **settings)
 
     return [
         Fault("compare-length", run, (X_NUM, Y_BIN[:-1]), problem="40 rows but y has 39",
@@ -286,7 +286,7 @@ def _compare_faults() -> list[Fault]:
         Fault("compare-one-class", run, (X_NUM, np.zeros(40, int)), error=InvalidTargetError,
               problem="one class", fix=""),
         Fault("compare-continuous", run, (X_NUM, RNG.random(40)), error=InvalidTargetError,
-              problem="continuous", fix="Bin"),
+              problem="continuous", fix="bin it"),
         Fault("compare-unknown-strategy", run, (), {"strategies": ["smoote"]},
               problem="unknown strategy 'smoote'", fix="Valid names"),
         Fault("compare-unknown-score", run, (), {"scoring": ["accuracyy"]},
@@ -297,7 +297,7 @@ def _compare_faults() -> list[Fault]:
               problem="fit and predict", fix="LogisticRegression"),
         Fault("compare-cv-string", run, (), {"cv": "5"}, problem="cv", fix="int"),
         Fault("compare-groups-length", run, (), {"groups": np.arange(39)},
-              problem="groups has 39", fix="one group label per row"),
+              problem="groups has 39", fix="row for row"),
         Fault("compare-repeats", run, (), {"n_repeats": 0}, problem="n_repeats", fix=""),
         Fault("compare-alpha", run, (), {"alpha": 2}, problem="alpha", fix=""),
     ]

@@ -75,6 +75,12 @@ from tabaug.utils._report import (
     png_img_tag,
     text_table,
 )
+from tabaug.utils._settings import (
+    check_memory,
+    check_option,
+    check_scalar,
+    resolve_sampling_strategy,
+)
 from tabaug.utils._strategy import class_targets
 from tabaug.utils._table import TableCodec, append_rows
 from tabaug.utils._torch import import_torch, progress_bar, resolve_device, seeded_torch
@@ -84,16 +90,12 @@ from tabaug.utils._validation import (
     check_consistent_length,
     check_features,
     check_labels,
-    check_memory,
-    check_option,
-    check_scalar,
     check_target,
     container_kind,
     is_categorical_dtype,
     label_text,
     plain_value,
     require_classes,
-    resolve_sampling_strategy,
 )
 
 __all__ = [

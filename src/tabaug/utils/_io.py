@@ -64,7 +64,9 @@ def _has_pyarrow() -> bool:
 def _existing(path: Any) -> Path:
     path = Path(path)
     if not path.exists():
-        raise InvalidInputError(f"{path}: no such file")
+        raise InvalidInputError(
+            f"{path}: no such file; check the path (relative paths start from {Path.cwd()})"
+        )
     if path.is_dir():
         raise InvalidInputError(f"{path} is a directory; pass a CSV or Parquet file")
     return path

@@ -6,21 +6,18 @@ itself. A table on Dask has its classes counted in one pass over the
 partitions; :func:`class_targets` turns those counts into the same targets,
 with imbalanced-learn's rules written out (ties between equally large classes
 go to the first label in sorted order, as ``np.unique`` orders them there) and
-the same messages as the in-memory path. The tests compare the two on many
-count tables.
+the same checks and messages as the in-memory path (shared with
+``_settings``). The tests compare the two on many count tables.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
-from tabaug.exceptions import InvalidParameterError
-from tabaug.utils._lazy import is_dask_collection
-from tabaug.utils._validation import label_text, plain_value
+from tabaug.utils._settings import _call_strategy, _checked_mapping, _strategy_error
+from tabaug.utils._validation import plain_value
 
 __all__ = ["class_targets"]
 
@@ -69,55 +66,14 @@ def class_targets(
     counts = {plain_value(label): int(n) for label, n in sorted(class_counts.items())}
     strategy = sampling_strategy
     if callable(strategy):
-        strategy = _call(strategy, y, prefix)
+        strategy = _call_strategy(strategy, y, prefix)
     if isinstance(strategy, Mapping):
         strategy = _checked_mapping(strategy, counts, prefix)
     try:
         resolved = _resolve(strategy, counts, sampling_type)
     except (TypeError, ValueError) as error:
-        raise InvalidParameterError(
-            f"{prefix}sampling_strategy={sampling_strategy!r} cannot be used here: {error} "
-            "Use a float ratio in (0, 1] (binary only), one of 'auto', 'minority', "
-            "'not minority', 'not majority', 'all', or a dict {class: number of rows}."
-        ) from error
+        raise _strategy_error(sampling_strategy, error, prefix) from error
     return {plain_value(label): int(n) for label, n in sorted(resolved.items())}
-
-
-def _call(strategy: Callable, y: Any, prefix: str) -> Any:
-    result = strategy(y)
-    if not isinstance(result, Mapping):
-        raise InvalidParameterError(
-            f"{prefix}the sampling_strategy callable returned a {type(result).__name__}; "
-            "it must return a dict {class: number of rows}, e.g. lambda y: {1: 500}."
-        )
-    lazy = [label for label, count in result.items() if is_dask_collection(count)]
-    if lazy:  # counts computed from a Dask y, e.g. {1: (y == 0).sum()}: one pass for all
-        import dask
-
-        values = dask.compute(*[result[label] for label in lazy])
-        computed = dict(zip(lazy, map(plain_value, values), strict=True))
-        result = {**result, **computed}
-    return result
-
-
-def _checked_mapping(strategy: Mapping, counts: dict, prefix: str) -> dict:
-    """A dict strategy with classes of ``y`` and whole, non-negative counts, as plain ints."""
-    for label, count in strategy.items():
-        if plain_value(label) not in counts:
-            names = ", ".join(map(label_text, sorted(counts, key=str)))
-            raise InvalidParameterError(
-                f"{prefix}sampling_strategy names {label_text(label, prefix=True)}, which "
-                f"is not in y (classes: {names}). Use the labels exactly as they appear in y."
-            )
-        whole = isinstance(count, numbers.Integral) or (
-            isinstance(count, numbers.Real) and float(count).is_integer()
-        )
-        if isinstance(count, bool | np.bool_) or not whole or count < 0:
-            raise InvalidParameterError(
-                f"{prefix}sampling_strategy[{label_text(label)}] = {count!r} is not a number "
-                "of rows: give each class a whole, non-negative count, e.g. {1: 500}."
-            )
-    return {plain_value(label): int(count) for label, count in strategy.items()}
 
 
 def _resolve(strategy: Any, counts: dict, sampling_type: str) -> dict:

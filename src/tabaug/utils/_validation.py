@@ -11,10 +11,9 @@ exception class wherever it is made:
   audited target) with the same rules as ``y``.
 * :func:`check_consistent_length` and :func:`require_classes` are the two
   checks every entry point makes on ``X`` and ``y`` together.
-* :func:`check_scalar` and :func:`check_option` validate settings and raise
-  :class:`~tabaug.exceptions.InvalidParameterError`.
-* :func:`check_memory` is the one memory guard: every large output is
-  estimated before it is allocated and refused above the configured limit.
+* settings (``check_scalar``, ``check_option``, ``resolve_sampling_strategy``)
+  and the memory guard (``check_memory``) live beside this module, in
+  ``_settings``: the same path, one module per kind of check.
 * :func:`label_text`, :func:`plain_value` and :func:`categorical_columns`
   are the one definition of how a label reads, what a NumPy scalar is in
   Python, and which columns are categorical.
@@ -22,8 +21,6 @@ exception class wherever it is made:
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,11 +31,8 @@ from sklearn.utils.multiclass import type_of_target
 
 from tabaug.exceptions import (
     InvalidInputError,
-    InvalidParameterError,
     InvalidTargetError,
-    MemoryLimitError,
 )
-from tabaug.utils._config import format_bytes, memory_limit
 
 __all__ = [
     "TargetInfo",
@@ -46,16 +40,12 @@ __all__ = [
     "check_consistent_length",
     "check_features",
     "check_labels",
-    "check_memory",
-    "check_option",
-    "check_scalar",
     "check_target",
     "container_kind",
     "is_categorical_dtype",
     "label_text",
     "plain_value",
     "require_classes",
-    "resolve_sampling_strategy",
 ]
 
 
@@ -191,8 +181,9 @@ def check_features(X: Any, *, accept_sparse: bool = True, owner: str = "") -> An
         )
     if matrix.shape[1] == 0:
         raise InvalidInputError(
-            f"X has {matrix.shape[0]} rows but no columns: {owner or 'this estimator'} needs at "
-            "least one feature column. Check that the feature columns were not all dropped."
+            f"X has 0 feature(s) (shape={matrix.shape}) while a minimum of 1 is required: "
+            f"{owner or 'this estimator'} needs at least one feature column. Check that the "
+            "feature columns were not all dropped."
         )
     return matrix
 
@@ -465,157 +456,3 @@ def require_classes(y: np.ndarray, *, minimum: int = 2, what: str = "a sampler c
             "is present. Check the target column and the split."
         )
     return labels, counts
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def _owner_prefix(owner: str) -> str:
-    return f"{owner}: " if owner else ""
-
-
-def check_scalar(
-    value: Any,
-    name: str,
-    *,
-    owner: str = "",
-    kind: type = numbers.Real,
-    low: float | None = None,
-    high: float | None = None,
-    include_low: bool = True,
-    include_high: bool = True,
-    allow_none: bool = False,
-) -> Any:
-    """Check a numeric setting: its type (``numbers.Integral`` or ``numbers.Real``) and range.
-
-    Booleans are not numbers here; NaN is never in range. Raises
-    :class:`~tabaug.exceptions.InvalidParameterError` naming ``owner`` and
-    ``name``.
-
-    Examples
-    --------
-    >>> check_scalar(3, "n_repeats", kind=numbers.Integral, low=1)
-    3
-    """
-    if value is None and allow_none:
-        return value
-    if isinstance(value, bool | np.bool_) or not isinstance(value, kind):
-        what = "an integer" if kind is numbers.Integral else "a number"
-        raise InvalidParameterError(
-            f"{_owner_prefix(owner)}{name} must be {what}"
-            f"{' or None' if allow_none else ''}; got {value!r}."
-        )
-    below = low is not None and (value < low if include_low else value <= low)
-    above = high is not None and (value > high if include_high else value >= high)
-    if below or above or value != value:
-        left = "-inf" if low is None else f"{low:g}"
-        right = "inf" if high is None else f"{high:g}"
-        interval = (f"{'[' if include_low and low is not None else '('}{left}, "
-                    f"{right}{']' if include_high and high is not None else ')'}")
-        raise InvalidParameterError(
-            f"{_owner_prefix(owner)}{name} must lie in {interval}; got {value!r}."
-        )
-    return value
-
-
-def check_option(value: Any, name: str, options: Any, *, owner: str = "") -> Any:
-    """Check that a setting is one of ``options``; raise InvalidParameterError listing them.
-
-    Examples
-    --------
-    >>> check_option("linear", "interpolation", ("nearest", "linear"))
-    'linear'
-    """
-    choices = list(options)
-    try:
-        known = value in choices
-    except TypeError:  # an unhashable value for a dict or set of options
-        known = False
-    if not known:
-        raise InvalidParameterError(
-            f"{_owner_prefix(owner)}{name} must be one of "
-            f"{', '.join(map(repr, choices))}; got {value!r}."
-        )
-    return value
-
-
-# --------------------------------------------------------------------------- sampling strategy
-
-
-def resolve_sampling_strategy(
-    sampling_strategy: Any, y: np.ndarray, sampling_type: str, *, owner: str = ""
-) -> dict:
-    """imbalanced-learn's ``check_sampling_strategy``, with messages that say what to do.
-
-    Returns ``{class: number of rows to add (over-sampling) or keep (under-sampling)}``
-    with plain ``int`` counts. A dict or a callable's dict must map classes of
-    ``y`` to whole, non-negative numbers of rows.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> resolve_sampling_strategy({1: 30}, np.array([0] * 30 + [1] * 10), "over-sampling")
-    {1: 20}
-    """
-    from imblearn.utils import check_sampling_strategy
-
-    prefix = _owner_prefix(owner)
-    strategy = sampling_strategy
-    if callable(strategy):
-        strategy = strategy(y)
-        if not isinstance(strategy, Mapping):
-            raise InvalidParameterError(
-                f"{prefix}the sampling_strategy callable returned a {type(strategy).__name__}; "
-                "it must return a dict {class: number of rows}, e.g. lambda y: {1: 500}."
-            )
-    if isinstance(strategy, Mapping):
-        classes = set(np.unique(y).tolist())
-        for label, count in strategy.items():
-            if plain_value(label) not in classes:
-                raise InvalidParameterError(
-                    f"{prefix}sampling_strategy names {label_text(label, prefix=True)}, which "
-                    f"is not in y (classes: {', '.join(map(label_text, sorted(classes, key=str)))}"
-                    "). Use the labels exactly as they appear in y."
-                )
-            whole = isinstance(count, numbers.Integral) or (
-                isinstance(count, numbers.Real) and float(count).is_integer()
-            )
-            if isinstance(count, bool | np.bool_) or not whole or count < 0:
-                raise InvalidParameterError(
-                    f"{prefix}sampling_strategy[{label_text(label)}] = {count!r} is not a number "
-                    "of rows: give each class a whole, non-negative count, e.g. {1: 500}."
-                )
-        strategy = {label: int(count) for label, count in strategy.items()}
-    try:
-        resolved = check_sampling_strategy(strategy, y, sampling_type)
-    except (TypeError, ValueError) as error:
-        raise InvalidParameterError(
-            f"{prefix}sampling_strategy={sampling_strategy!r} cannot be used here: {error} "
-            "Use a float ratio in (0, 1] (binary only), one of 'auto', 'minority', "
-            "'not minority', 'not majority', 'all', or a dict {class: number of rows}."
-        ) from error
-    return {plain_value(label): int(n) for label, n in resolved.items()}
-
-
-# --------------------------------------------------------------------------- memory
-
-
-def check_memory(n_bytes: float, *, what: str, fix: str) -> None:
-    """Refuse to allocate ``n_bytes`` for ``what`` when it exceeds the memory limit.
-
-    The limit is ``tabaug.get_config()["max_memory"]`` (see
-    :func:`tabaug.set_config`). The error says the estimated size, the limit,
-    the ``fix`` for this call and how to raise the limit.
-
-    Examples
-    --------
-    >>> check_memory(1_000, what="the resampled table", fix="ask for fewer rows")
-    """
-    limit = memory_limit()
-    if n_bytes > limit:
-        raise MemoryLimitError(
-            f"{what} would need about {format_bytes(n_bytes)} in memory, above tabaug's limit "
-            f"of {format_bytes(limit)}. {fix[:1].upper()}{fix[1:]}; or, if the machine has the "
-            "memory, raise the limit with tabaug.set_config(max_memory=...) or the "
-            "TABAUG_MAX_MEMORY environment variable (e.g. '16GiB')."
-        )
