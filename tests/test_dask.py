@@ -496,6 +496,8 @@ def cluster_runs(parquet_dir):
                     X_res, y_res = resampler.fit_resample(X, y)
                     counts = y_res.value_counts(split_out=1).compute().to_dict()
                 runs[name] = (resampler, X_res, y_res, counts)
+            with sampler.sample("audit", measure="process", interval=0.05):
+                runs["audit"] = tabaug.audit(ddf, target="label")
             with sampler.sample("evaluate", measure="process", interval=0.05):
                 report = tabaug.evaluate(y, (ddf["x0"] > 2).astype("int64"), y_score=ddf["x0"])
             runs["evaluate"] = report
@@ -529,6 +531,12 @@ def test_cluster_memory_stays_flat(cluster_runs):
               for name, column in memory.items()}
     # holding the input would take 20 partitions, the oversampled output 40
     assert max(growth.values()) < 8 * partition_bytes, growth
+
+
+def test_cluster_audit_equals_the_in_memory_audit(cluster_runs, parquet_dir):
+    frame = pd.read_parquet(parquet_dir, columns=["label"])
+    expected = tabaug.audit(frame, target="label").to_dict()
+    assert cluster_runs["audit"].to_dict() == expected
 
 
 def test_cluster_evaluate_equals_the_in_memory_report(cluster_runs, parquet_dir):
@@ -688,3 +696,47 @@ def test_evaluate_refuses_bad_dask_input_clearly(change, error, message):
     y_true, y_pred, y_score = change(ddf)
     with pytest.raises(error, match=message):
         tabaug.evaluate(y_true, y_pred, y_score=y_score)
+
+
+# --------------------------------------------------------------------------- audit
+
+
+@pytest.mark.parametrize("kind", ["text", "int", "category", "float with missing"])
+def test_audit_equals_the_in_memory_audit(kind):
+    rng = np.random.default_rng(6)
+    n = 6000
+    frame = pd.DataFrame({
+        "x": rng.integers(0, 50, n),
+        "label": rng.choice(["a", "b", "c"], n, p=[0.9, 0.08, 0.02]),
+        "split": rng.choice(["train", "test", None], n, p=[0.7, 0.28, 0.02]),
+    })
+    if kind in ("int", "float with missing"):
+        frame["label"] = frame["label"].map({"a": 0, "b": 1, "c": 2})
+    if kind == "category":
+        frame["label"] = frame["label"].astype("category")
+    if kind == "float with missing":
+        frame.loc[[3, 50], "label"] = np.nan
+    ddf = dd.from_pandas(frame, npartitions=5)
+    for split in ("split", None):
+        got = tabaug.audit(ddf, target="label", split=split).to_dict()
+        expected = tabaug.audit(frame, target="label", split=split, check_leakage=False)
+        assert got == expected.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"target": "lable"}, InvalidInputError, "no column 'lable'"),
+        ({}, InvalidInputError, "target="),
+        ({"target": "label", "split": "fold"}, InvalidInputError, "no column 'fold'"),
+        ({"target": "x"}, InvalidTargetError, "continuous"),
+        ({"target": "label", "check_leakage": True}, InvalidInputError, "sample in memory"),
+    ],
+)
+def test_audit_refuses_bad_dask_input_clearly(kwargs, error, message):
+    frame = pd.DataFrame({"x": np.linspace(0, 1, 200), "label": [0, 1] * 100})
+    with pytest.raises(error, match=message):
+        tabaug.audit(dd.from_pandas(frame, npartitions=2), **kwargs)
+    single = dd.from_pandas(frame.assign(label=1), npartitions=2)
+    with pytest.raises(InvalidTargetError, match="single class"):
+        tabaug.audit(single, target="label")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from tabaug._audit._counting import count_classes
-from tabaug._audit._inputs import read_input
+from tabaug._audit._inputs import AuditInput, read_input
 from tabaug._audit._leakage import exact_duplicates
 from tabaug._audit._result import BalanceAudit
-from tabaug.utils import check_option, check_scalar
+from tabaug.utils import check_option, check_scalar, dask_backend, is_dask_collection
 
 __all__ = ["audit"]
 
@@ -105,7 +105,11 @@ def audit(
     )
     check_scalar(extreme_ratio, "extreme_ratio", owner="audit", low=1)
     check_option(check_leakage, "check_leakage", (None, True, False), owner="audit")
-    inputs = read_input(data, target, split, check_leakage)
+    if is_dask_collection(data):
+        counts, target_name = dask_backend().audit_input(data, target, split, check_leakage)
+        inputs = AuditInput(counts, None, target_name)
+    else:
+        inputs = read_input(data, target, split, check_leakage)
     counting = count_classes(inputs.counts, inputs.target, minority_threshold, extreme_ratio)
     warnings = list(counting.warnings)
     duplicates = {}

@@ -16,6 +16,7 @@ never imports this package; it imports Dask.
   atomically.
 """
 
+from tabaug._dask._audit import audit_input
 from tabaug._dask._cluster import dask_client, worker_memory_limit
 from tabaug._dask._evaluate import evaluate
 from tabaug._dask._io import (
@@ -29,6 +30,7 @@ from tabaug._dask._progress import progress_compute, show_progress
 from tabaug._dask._resample import fit, fit_resample
 
 __all__ = [
+    "audit_input",
     "dask_client",
     "evaluate",
     "fit",

@@ -25,9 +25,9 @@ from tabaug._dask._inputs import compute, delayed
 from tabaug._dask._io import require_columns
 from tabaug._dask._plan import hypergeometric_split, root_seed
 from tabaug.exceptions import InvalidInputError
-from tabaug.utils import plain_value
+from tabaug.utils import check_labels, plain_value
 
-__all__ = ["audit_counts", "repeat_counts", "row_hashes", "seeded_sample"]
+__all__ = ["audit_counts", "audit_input", "repeat_counts", "row_hashes", "seeded_sample"]
 
 def _key(value: Any) -> Any:
     return None if pd.isna(value) else plain_value(value)
@@ -96,6 +96,31 @@ def _codes(values: pd.Series, known: list) -> np.ndarray:
     codes = lookup.get_indexer(values).astype(np.int64)
     codes[values.isna().to_numpy()] = missing
     return codes
+
+
+def audit_input(frame: Any, target: Any, split: Any, check_leakage: bool | None
+                ) -> tuple[dict, str]:
+    """What :func:`tabaug.audit` needs from a dask DataFrame: counts per split, and the target.
+
+    The labels get the in-memory checks (on their distinct values). The
+    feature checks (``check_leakage``) are not available on Dask yet.
+    """
+    if target is None:
+        raise InvalidInputError("pass target='column name' to audit a dask DataFrame")
+    if split is not None and not isinstance(split, str):
+        raise InvalidInputError("with a dask DataFrame, split must be the name of a column")
+    if check_leakage:
+        raise InvalidInputError(
+            "check_leakage is not available on a dask DataFrame yet; audit the counts on Dask "
+            "and check leakage on a sample in memory (e.g. ddf.sample(frac=0.01).compute())."
+        )
+    counts = audit_counts(frame, target, split)
+    labels = [label for label in dict.fromkeys(
+        label for c in counts.values() for label in c.index) if label is not None]
+    values = np.empty(len(labels), dtype=object)
+    values[:] = labels  # missing labels are counted apart, as in memory
+    check_labels(values, name=f"frame[{target!r}]", allow_missing=True)
+    return counts, str(target)
 
 
 def _hash_rows(part: pd.DataFrame, features: list, target: str, split: str,
