@@ -258,6 +258,8 @@ def main(argv: list[str] | None = None) -> None:
             start = time.perf_counter()
             generate(folder, n_rows)
             print(f"# generated {n_rows:,} rows in {time.perf_counter() - start:.0f} s", flush=True)
+        print(f"# load average before {n_rows:,} rows: {os.getloadavg()[0]:.1f} "
+              "(other work on the machine slows every figure)", flush=True)
         results += run_dask(folder, n_rows, args)
         if n_rows in args.pandas:
             results += run_pandas(folder, n_rows, args)
