@@ -64,9 +64,13 @@ def dask_client(
 
     Examples
     --------
-    >>> with dask_client("local", n_workers=1, threads_per_worker=1) as client:
-    ...     client.submit(sum, [1, 2]).result()
-    3
+    A scheduler that does not answer is an error after ``timeout`` seconds:
+
+    >>> with dask_client("tcp://127.0.0.1:9", timeout=0.5):
+    ...     pass
+    Traceback (most recent call last):
+        ...
+    tabaug.exceptions.InvalidInputError: no Dask scheduler answered at 'tcp://127.0.0.1:9' ...
     """
     distributed = _distributed()
     check_scalar(timeout, "timeout", owner="dask_client", low=0, include_low=False)

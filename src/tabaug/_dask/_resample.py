@@ -133,7 +133,7 @@ def fit_resample(sampler: Any, X: Any, y: Any, **params: Any) -> tuple[Any, Any]
     if sampler._sampling_type == "over-sampling":
         sampler._warn_extreme()  # stack: _warn_extreme <- here <- fit_resample <- the caller
     if algorithm == "smote":
-        from tabaug._dask._smote import resample_smote
+        from tabaug._dask._smote import resample_smote  # it builds on this module
 
         return resample_smote(sampler, data, stats)
     return _resample_simple(sampler, data, stats, algorithm)
