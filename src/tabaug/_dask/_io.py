@@ -22,9 +22,23 @@ from tabaug._dask._progress import progress_compute
 from tabaug.exceptions import InvalidInputError
 from tabaug.utils import atomic_directory
 
-__all__ = ["read_parquet", "split_target", "write_parquet", "write_resampled"]
+__all__ = ["is_dataset", "read_parquet", "split_target", "write_parquet", "write_resampled"]
 
 _GLOB_CHARACTERS = set("*?[")
+
+
+def is_dataset(path: Any) -> bool:
+    """Whether ``path`` names several files (a directory or a glob): the Dask path's input.
+
+    Examples
+    --------
+    >>> is_dataset("data/*.parquet"), is_dataset("table.csv")
+    (True, False)
+    """
+    if not isinstance(path, str | os.PathLike):
+        return False
+    text = os.fspath(path)
+    return bool(_GLOB_CHARACTERS & set(text)) or Path(text).is_dir()
 
 
 def read_parquet(path: Any, *, columns: list | None = None) -> Any:
