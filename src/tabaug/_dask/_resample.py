@@ -23,6 +23,7 @@ from tabaug._dask._cluster import worker_memory_limit
 from tabaug._dask._counting import CountSpec, TableStats, count_table, label_values
 from tabaug._dask._inputs import DaskInput, check_collections, delayed
 from tabaug._dask._plan import Piece, allocate, layout, root_seed
+from tabaug._dask._progress import current_client
 from tabaug.exceptions import InvalidParameterError, InvalidTypeError
 from tabaug.utils import (
     TableCodec,
@@ -207,7 +208,11 @@ def build_output(
     meta = pd.DataFrame({c: pd.Series(dtype=d) for c, d in context.dtypes.items()})
     if context.source is not None:
         meta[context.source] = pd.Series(dtype=np.int64)
-    shared = dask.delayed(context, pure=True)
+    client = current_client()
+    # one copy of the context in the graph; on a cluster it is sent to a worker once
+    # instead (SMOTE's gathered rows would make a large graph)
+    shared = client.scatter(context, hash=False) if client is not None else (
+        dask.delayed(context, pure=True))
     tasks = []
     for piece in pieces:
         needs = piece.originals or reads_input is None or reads_input(piece)
