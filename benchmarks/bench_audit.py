@@ -1,4 +1,7 @@
-"""Time ``tabaug.audit`` on a large Parquet and CSV file against bare pyarrow.
+"""Time ``tabaug.audit``: counting large files, and the difficulty and leakage checks.
+
+**Files** (the default part): how fast the class counts of a large Parquet or
+CSV file come back, against bare pyarrow.
 
 Writes a synthetic file of ``--rows`` rows (default 10 million: six feature
 columns, an integer target with 90/8/2% class shares and a train/test split
@@ -19,16 +22,29 @@ Run it twice with different ``--rows`` to see that memory does not grow with
 the number of rows. Needs pyarrow (``pip install
 "tabaug[parquet]"``). Nothing is written outside the temporary folder.
 
+**Checks** (``--part checks``): ``audit(frame, target=..., split=...,
+difficulty=True)`` and the leakage checks on an in-memory table of
+``--check-rows`` rows (default 1 million) x 20 columns (18 numeric columns
+around 40 clusters of a 6-dimensional latent space, 2 categorical columns),
+three classes (90/8/2 %), an 80/20 train/test split. Each case runs in a
+fresh process (the table is built there first, untimed): difficulty alone,
+leakage alone, and both; the report's notes name the neighbour search used
+(faiss's approximate index when faiss is installed and the search is large,
+else exact scikit-learn).
+
 Run::
 
-    python benchmarks/bench_audit.py                  # 10 million rows
+    python benchmarks/bench_audit.py                  # files, 10 million rows
     python benchmarks/bench_audit.py --rows 1000000
+    python benchmarks/bench_audit.py --part checks    # 1 million rows x 20 columns
+    python benchmarks/bench_audit.py --part checks --check-rows 200000
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -76,6 +92,68 @@ print(json.dumps({"seconds": min(times), "peak_mib": (peak - before) / 1024}))
 """
 
 
+CHILD_CHECKS = r"""
+import json, sys, time
+
+def status_kib(field):
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+kind, rows = sys.argv[1], int(sys.argv[2])
+import numpy as np, pandas as pd
+from tabaug import audit
+
+rng = np.random.default_rng(0)
+latent = rng.normal(size=(rows, 6))
+cluster = rng.integers(0, 40, rows)
+latent += rng.normal(scale=3, size=(40, 6))[cluster]
+numeric = latent @ rng.normal(size=(6, 18)) + 0.3 * rng.normal(size=(rows, 18))
+frame = pd.DataFrame(numeric, columns=[f"x{i}" for i in range(18)])
+frame["region"] = pd.Categorical(rng.choice(["n", "s", "e", "w"], rows))
+frame["plan"] = pd.Categorical(rng.choice([f"p{i}" for i in range(12)], rows))
+p_rare = np.where(cluster < 4, 0.25, 0.005)
+p_mid = np.where((cluster >= 4) & (cluster < 12), 0.3, 0.02)
+draw = rng.random(rows)
+frame["label"] = np.where(draw < p_rare, 2, np.where(draw < p_rare + p_mid, 1, 0))
+frame["split"] = np.where(rng.random(rows) < 0.8, "train", "test")
+options = {"difficulty": {"difficulty": True, "check_leakage": False},
+           "leakage": {"check_leakage": True},
+           "both": {"difficulty": True, "check_leakage": True}}[kind]
+with open("/proc/self/clear_refs", "w") as handle:
+    handle.write("5")
+before = status_kib("VmRSS")
+start = time.perf_counter()
+result = audit(frame, target="label", split="split", **options)
+seconds = time.perf_counter() - start
+peak = status_kib("VmHWM")
+print(json.dumps({"seconds": seconds, "peak_mib": (peak - before) / 1024,
+                  "notes": result.notes, "shares": frame["label"].value_counts(normalize=True)
+                  .round(3).to_dict()}))
+"""
+
+
+def _checks(rows: int) -> None:
+    print(f"{rows:,} rows x 20 columns in memory, difficulty and leakage checks\n")
+    print("| checks | seconds | peak memory (MiB) | neighbour search |")
+    print("| --- | ---: | ---: | --- |")
+    for kind in ("difficulty", "leakage", "both"):
+        result = subprocess.run(
+            [sys.executable, "-c", CHILD_CHECKS, kind, str(rows)],
+            capture_output=True, text=True, check=True,
+        )
+        measured = json.loads(result.stdout)
+        methods = sorted({
+            method
+            for note in measured["notes"]
+            for method in re.findall(r"exact \(scikit-learn\)|approximate \(faiss IVF[^)]*\)", note)
+        })
+        print(f"| {kind} | {measured['seconds']:.1f} | {measured['peak_mib']:.0f} | "
+              f"{'; '.join(methods)} |")
+
+
 def _write_files(folder: Path, rows: int) -> tuple[Path, Path]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -107,7 +185,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--part", choices=["files", "checks"], default="files")
+    parser.add_argument("--check-rows", type=int, default=1_000_000)
     args = parser.parse_args()
+    if args.part == "checks":
+        _checks(args.check_rows)
+        return
 
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()

@@ -194,6 +194,12 @@ def test_to_dict_is_json_and_stable():
         "drift",
         "duplicates",
         "warnings",
+        "difficulty",
+        "overlap",
+        "leakage",
+        "readings",
+        "notes",
+        "checked",
     }
     assert data["counts"]["train"] == {"0": 8, "1": 2}
     assert json.loads(result.to_json()) == data

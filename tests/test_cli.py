@@ -414,3 +414,25 @@ def test_compare_strategies_by_space_or_comma_and_bad_folds(labelled_csv, capsys
         with pytest.raises(SystemExit) as stop:
             main(["compare", str(path), "--target", "label", *bad])
         assert stop.value.code == 2
+
+
+def test_compare_several_models_probability_variants_and_test(labelled_csv, capsys):
+    path, _ = labelled_csv
+    argv = ["compare", str(path), "--target", "label", "--folds", "3", "--repeats", "1",
+            "--strategies", "none,random-under", "--estimator", "logistic",
+            "--estimator", "random_forest", "--probabilities", "corrected",
+            "--test", "wilcoxon", "--format", "json"]
+    assert main(argv) in (0, None)
+    payload = json.loads(capsys.readouterr().out)
+    assert {row["strategy"] for row in payload["results"]} == {
+        "none", "random_under", "random_under+corrected"}
+    assert {row["model"] for row in payload["results"]} == {"logistic", "random-forest"}
+    assert payload["test"] == "wilcoxon"
+
+
+def test_compare_unknown_probability_kind_is_a_usage_error(labelled_csv, capsys):
+    path, _ = labelled_csv
+    with pytest.raises(SystemExit) as stop:
+        main(["compare", str(path), "--target", "label", "--probabilities", "magic"])
+    assert stop.value.code == 2
+    assert "--probabilities" in capsys.readouterr().err

@@ -743,3 +743,24 @@ def test_audit_refuses_bad_dask_input_clearly(kwargs, error, message):
     single = dd.from_pandas(frame.assign(label=1), npartitions=2)
     with pytest.raises(InvalidTargetError, match="single class"):
         tabaug.audit(single, target="label")
+
+
+def test_audit_difficulty_runs_on_a_seeded_sample_of_the_dask_rows():
+    rng = np.random.default_rng(7)
+    n = 3000
+    frame = pd.DataFrame({"x": rng.normal(size=n), "z": rng.normal(size=n),
+                          "c": rng.choice(["p", "q"], n),
+                          "label": rng.choice(["a", "b"], n, p=[0.9, 0.1]),
+                          "split": rng.choice(["train", "test"], n, p=[0.8, 0.2])})
+    frame.loc[frame["label"] == "b", "x"] += 2
+    ddf = dd.from_pandas(frame, npartitions=4)
+    whole = tabaug.audit(ddf, target="label", split="split", difficulty=True)
+    expected = tabaug.audit(frame, target="label", split="split", difficulty=True,
+                            check_leakage=False)
+    assert whole.to_dict() == expected.to_dict()  # max_rows above the rows: every row
+    sampled = tabaug.audit(ddf, target="label", split="split", difficulty=True, max_rows=600)
+    again = tabaug.audit(ddf, target="label", split="split", difficulty=True, max_rows=600)
+    assert sampled.to_dict() == again.to_dict()
+    assert "seeded sample of 600" in " ".join(sampled.notes)
+    with pytest.raises(InvalidInputError, match="difficulty needs features"):
+        tabaug.audit(ddf[["label", "split"]], target="label", split="split", difficulty=True)

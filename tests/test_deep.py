@@ -1,5 +1,6 @@
 """Tests for tabaug.deep: CTGANOverSampler, TVAEOverSampler and their table transform."""
 
+import importlib.util
 import inspect
 import pickle
 import subprocess
@@ -445,12 +446,14 @@ def test_sklearn_api_checks(cls):
     )
 
     sampler = tiny(cls)
-    for check in (
+    checks = [
         check_no_attributes_set_in_init,
         check_get_params_invariance,
         check_set_params,
         check_parameters_default_constructible,
-        check_dont_overwrite_parameters,
-        check_estimators_overwrite_params,
-    ):
+    ]
+    # fit trains the generator (so that sample() works after fit), which needs PyTorch
+    if importlib.util.find_spec("torch") is not None:
+        checks += [check_dont_overwrite_parameters, check_estimators_overwrite_params]
+    for check in checks:
         check(cls.__name__, sampler)

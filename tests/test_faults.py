@@ -303,7 +303,56 @@ def _compare_faults() -> list[Fault]:
     ]
 
 
-FAULTS = [*_sampler_faults(), *_evaluate_faults(), *_audit_faults(), *_compare_faults()]
+def _probability_faults() -> list[Fault]:
+    from sklearn.linear_model import Perceptron
+
+    def fit(**params):
+        return tabaug.ResampledClassifier(tabaug.SMOTE(k_neighbors=3), **params).fit(X_NUM, Y_BIN)
+
+    proba = [[0.5, 0.5]]
+    return [
+        Fault("correct-zero-share", tabaug.correct_probabilities, (proba,),
+              {"original_shares": [0.5, 0.5], "resampled_shares": [1.0, 0.0]},
+              problem="resampled share of 0", fix="Check"),
+        Fault("correct-share-length", tabaug.correct_probabilities, (proba,),
+              {"original_shares": [0.5], "resampled_shares": [0.5, 0.5]},
+              problem="one entry per column", fix="List the shares"),
+        Fault("correct-nan", tabaug.correct_probabilities, ([[0.5, np.nan]],),
+              {"original_shares": [0.5, 0.5], "resampled_shares": [0.5, 0.5]},
+              problem="NaN", fix="pass probabilities"),
+        Fault("resampled-classifier-mode", fit, (),
+              {"estimator": LogisticRegression(), "probabilities": "fixed"},
+              error=InvalidParameterError, problem="probabilities", fix="one of"),
+        Fault("resampled-classifier-no-proba", fit, (),
+              {"estimator": Perceptron(), "probabilities": "prior_corrected"},
+              error=InvalidParameterError, problem="has none", fix="Use probabilities"),
+        Fault("resampled-classifier-method", fit, (),
+              {"estimator": LogisticRegression(), "probabilities": "calibrated",
+               "calibration_method": "platt"},
+              error=InvalidParameterError, problem="calibration_method", fix="one of"),
+    ]
+
+
+def _compare_model_faults() -> list[Fault]:
+    def run(X=X_NUM, **kwargs):
+        return tabaug.compare(X, Y_BIN, progress=False, cv=2, n_repeats=1, **kwargs)
+
+    return [
+        Fault("compare-test", run, (), {"estimator": LogisticRegression(), "test": "ttest"},
+              error=InvalidParameterError, problem="test", fix="one of"),
+        Fault("compare-model-dict", run, (),
+              {"estimator": {"a": LogisticRegression(), "b": "x"}}, error=TypeError,
+              problem=r"estimator\['b'\]", fix="LogisticRegression"),
+        Fault("compare-variant", run, (),
+              {"estimator": LogisticRegression(), "strategies": ["none+corrected"]},
+              error=InvalidParameterError, problem="applies to a resampling strategy", fix=""),
+        Fault("compare-text-columns", run, (FRAME,), {"estimator": LogisticRegression()},
+              problem="cannot read the text or category", fix="make_estimator"),
+    ]
+
+
+FAULTS = [*_sampler_faults(), *_evaluate_faults(), *_audit_faults(), *_compare_faults(),
+          *_probability_faults(), *_compare_model_faults()]
 _FIX_WORDS = re.compile(
     r"\b(pass|use|drop|convert|choose|give|install|call|ask|set|check|add|remove|impute|bin|"
     r"reshape|wrap|encode|include|pick|split|merge|lower|raise|try|resample|name|list|"
@@ -323,3 +372,188 @@ def test_bad_input_gets_a_clear_error_and_leaves_inputs_alone(fault):
     assert re.search(fault.fix, message), (fault.fix, message)
     assert _FIX_WORDS.search(message), f"the message says no fix: {message}"
     assert _same(before, (fault.args, fault.kwargs)), "the call changed its inputs"
+
+
+# --------------------------------------------------------------------------- images
+
+
+def _image_faults() -> list[Fault]:
+    from tabaug.image import Compose, HorizontalFlip, ImageOverSampler
+
+    images = RNG.integers(0, 256, size=(12, 8, 8, 3), dtype=np.uint8)
+    labels = np.r_[np.zeros(9, int), np.ones(3, int)]
+
+    def fit(X, y, masks=None, **params):
+        return ImageOverSampler(Compose([HorizontalFlip()]), **params).fit_resample(
+            X, y, masks=masks)
+
+    return [
+        Fault("image-dtype", fit, (images.astype(np.float64), labels), error=TypeError,
+              problem="float64", fix="astype"),
+        Fault("image-float-range", fit, (images.astype(np.float32), labels),
+              problem="0..1", fix="Divide"),
+        Fault("image-2d", fit, (images[:, :, :, 0].reshape(12, 64), labels),
+              problem="batch of images", fix="tabular"),
+        Fault("image-length", fit, (images, labels[:-1]), problem="12", fix="match"),
+        Fault("image-one-class", fit, (images, np.zeros(12, int)), error=InvalidTargetError,
+              problem="only one class", fix="Check"),
+        Fault("image-mask-shape", fit, (images, labels, np.zeros((12, 8, 7), np.uint8)),
+              problem="masks", fix="shape"),
+        Fault("image-mask-float", fit, (images, labels, np.zeros((12, 8, 8), np.float32)),
+              error=TypeError, problem="integer labels", fix="astype"),
+        Fault("image-memory", fit, (images, labels), {"sampling_strategy": {1: 10**10}},
+              error=MemoryLimitError, problem="would need about", fix="iter_resample"),
+        Fault("image-strategy", fit, (images, labels), {"sampling_strategy": {1: 2.5}},
+              error=InvalidParameterError, problem="not a number of rows", fix="whole"),
+        Fault("image-nan-rotation", lambda: Compose([tabaug.image.Rotate(
+            limit=float("nan"), p=1.0)])(image=images[0]), error=InvalidParameterError,
+              problem="limit", fix=""),
+    ]
+
+
+
+
+
+IMAGE_FAULTS = _image_faults()
+
+
+@pytest.mark.parametrize("fault", IMAGE_FAULTS, ids=[fault.id for fault in IMAGE_FAULTS])
+def test_image_entry_points_fail_clearly(fault):
+    test_bad_input_gets_a_clear_error_and_leaves_inputs_alone(fault)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+@pytest.fixture
+def files(tmp_path):
+    frame = pd.DataFrame({"x": RNG.normal(size=60), "c": RNG.choice(["u", "v"], 60),
+                          "label": np.where(np.arange(60) % 6 == 0, "rare", "common"),
+                          "pred": "common", "score": RNG.random(60)})
+    data = tmp_path / "data.csv"
+    frame.to_csv(data, index=False)
+    one = tmp_path / "one.csv"
+    frame.assign(label="common").to_csv(one, index=False)
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("x,label\n1,a\n2,b,3\n")
+    old = tmp_path / "old.txt"
+    old.write_text("OLD")
+    return {"data": str(data), "one": str(one), "ragged": str(ragged), "old": str(old),
+            "missing": str(tmp_path / "missing.csv"), "dir": tmp_path}
+
+
+# (id, argv, exit status, problem, fix)
+CLI_FAULTS = [
+    ("audit-missing-file", ["audit", "{missing}", "--target", "label"], 1, "no such file",
+     "check the path"),
+    ("audit-missing-column", ["audit", "{data}", "--target", "nope", "--output", "{old}"], 1,
+     "no column 'nope'", "its columns are"),
+    ("audit-one-class", ["audit", "{one}", "--target", "label", "--output", "{old}"], 1,
+     "single class", "right column"),
+    ("audit-ragged", ["audit", "{ragged}", "--target", "label"], 1, "ragged.csv", ""),
+    ("audit-threshold", ["audit", "{data}", "--target", "label", "--minority-threshold", "3",
+                         "--output", "{old}"], 2, "minority-threshold", ""),
+    ("evaluate-missing-column", ["evaluate", "{data}", "--true", "label", "--pred", "nope",
+                                 "--output", "{old}"], 1, "no column 'nope'",
+     "its columns are"),
+    ("evaluate-one-class", ["evaluate", "{one}", "--true", "label", "--pred", "pred",
+                            "--output", "{old}"], 1, "only one class", "Check the target"),
+    ("evaluate-text-score", ["evaluate", "{data}", "--true", "label", "--pred", "pred",
+                             "--score", "c", "--output", "{old}"], 1, "score", ""),
+    ("resample-one-class", ["resample", "{one}", "--target", "label", "--method", "smote",
+                            "--output", "{old}"], 1, "only one class", "Check the target"),
+    ("resample-unknown-class", ["resample", "{data}", "--target", "label", "--method",
+                                "random-over", "--sampling-strategy", "nope=3", "--output",
+                                "{old}"], 1, "not in the target", "the classes are"),
+    ("resample-ratio", ["resample", "{data}", "--target", "label", "--method", "random-over",
+                        "--sampling-strategy", "1.5", "--output", "{old}"], 2,
+     "--sampling-strategy", ""),
+    ("resample-name", ["resample", "{data}", "--target", "label", "--method", "random-over",
+                       "--sampling-strategy", "balanced", "--output", "{old}"], 2,
+     "--sampling-strategy", ""),
+    ("resample-method", ["resample", "{data}", "--target", "label", "--method", "magic",
+                         "--output", "{old}"], 2, "--method", "choose from"),
+    ("resample-memory", ["resample", "{data}", "--target", "label", "--method", "random-over",
+                         "--sampling-strategy", "rare=10000000000", "--output", "{old}"], 1,
+     "would need about", "set_config"),
+    ("compare-strategy", ["compare", "{data}", "--target", "label", "--strategies", "magic",
+                          "--output", "{old}"], 2, "magic", ""),
+    ("compare-folds", ["compare", "{data}", "--target", "label", "--folds", "1",
+                       "--output", "{old}"], 2, "--folds", ""),
+    ("compare-repeats", ["compare", "{data}", "--target", "label", "--repeats", "0",
+                         "--output", "{old}"], 2, "--repeats", ""),
+    ("compare-estimator", ["compare", "{data}", "--target", "label", "--estimator", "svm"], 2,
+     "--estimator", "choose from"),
+    ("compare-missing-column", ["compare", "{data}", "--target", "nope"], 1,
+     "no column 'nope'", "its columns are"),
+]
+
+
+def _leftovers(folder: Any) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if ".partial" in path.name)
+
+
+@pytest.mark.parametrize(("argv", "status", "problem", "fix"),
+                         [case[1:] for case in CLI_FAULTS], ids=[case[0] for case in CLI_FAULTS])
+def test_command_line_faults(argv, status, problem, fix, files, capsys):
+    from tabaug.cli import main
+
+    argv = [arg.format(**files) for arg in argv]
+    if status == 2:
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2
+    else:
+        assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    message = err.strip().splitlines()[-1]
+    assert "error:" in message and re.search(re.escape(problem), message), message
+    assert re.search(re.escape(fix), message), message
+    assert open(files["old"]).read() == "OLD", "a failed command touched the old output"
+    assert _leftovers(files["dir"]) == []
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file(files, monkeypatch, capsys):
+    import tabaug.cli
+
+    def broken(frame, path):
+        with open(path, "w") as handle:
+            handle.write("x,label\n1,")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(tabaug.cli, "write_table", broken)
+    argv = ["resample", files["data"], "--target", "label", "--method", "random-over",
+            "--output", files["old"]]
+    assert tabaug.cli.main(argv) == 1
+    assert "disk full" in capsys.readouterr().err
+    assert open(files["old"]).read() == "OLD"
+    assert _leftovers(files["dir"]) == []
+
+
+def test_a_report_write_that_fails_leaves_the_old_file(files, monkeypatch, capsys):
+    import tabaug.utils._atomic as atomic
+
+    def broken(source, target):
+        raise OSError("rename refused")
+
+    monkeypatch.setattr(atomic.os, "replace", broken)
+    argv = ["audit", files["data"], "--target", "label", "--output", files["old"]]
+    assert tabaug.cli.main(argv) == 1
+    assert "rename refused" in capsys.readouterr().err
+    assert open(files["old"]).read() == "OLD"
+    assert _leftovers(files["dir"]) == []
+
+
+@pytest.mark.parametrize(("argv", "status"), [
+    (["audit", "{missing}", "--target", "label"], 1),
+    (["resample", "{data}", "--target", "label", "--method", "magic", "--output", "{old}"], 2),
+])
+def test_command_line_faults_in_a_subprocess(argv, status, files):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "tabaug", *(a.format(**files) for a in argv)],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == status
+    assert "Traceback" not in result.stderr and "error:" in result.stderr

@@ -143,3 +143,16 @@ def test_bootstrap_memory_goes_through_the_guard():
 def test_bad_n_bootstrap_is_a_parameter_error():
     with pytest.raises(InvalidParameterError, match="n_bootstrap"):
         evaluate([0, 1], [0, 1], n_bootstrap=-1)
+
+
+def test_count_confusion_and_side_by_side_refuse_bad_input():
+    from tabaug.metrics import side_by_side
+
+    with pytest.raises(InvalidInputError, match="integer class codes"):
+        count_confusion([0, 1, 2], [0, 1, 1], 2)
+    with pytest.raises(InvalidInputError, match="one length"):
+        count_confusion([0, 1], [0], 2)
+    with pytest.raises(InvalidInputError, match="non-empty dict"):
+        side_by_side({})
+    with pytest.raises(InvalidInputError, match="same classes"):
+        side_by_side({"a": evaluate([0, 1], [0, 1]), "b": evaluate([0, 2], [0, 2])})

@@ -48,13 +48,13 @@ def test_smote_adapts_to_the_folds_in_a_new_plan():
     plan = resolve_strategies({"smote": sampler}, LogisticRegression(), 2)
     y = np.r_[np.zeros(20, int), np.ones(4, int)]
     splits = [(np.r_[0:10, 20:23], np.r_[10:20, 23:24]), (np.r_[10:20, 21:24], np.r_[0:10, 20])]
-    adapted = fit_smote_to_folds(plan, y, splits)
+    adapted = fit_smote_to_folds(plan, y, splits, 5)
     assert adapted is not plan
     assert adapted.strategies[1].sampler.k_neighbors == 2
     assert sampler.k_neighbors == 5 and plan.strategies[1].sampler is sampler
     assert adapted.notes[-1].startswith("smote: k_neighbors lowered from 5 to 2")
     tiny = np.r_[np.zeros(20, int), np.ones(2, int)]
-    gone = fit_smote_to_folds(plan, tiny, [(np.r_[0:10, 20], np.r_[10:20, 21])] * 2)
+    gone = fit_smote_to_folds(plan, tiny, [(np.r_[0:10, 20], np.r_[10:20, 21])] * 2, 5)
     assert gone.names == ["none"] and gone.skipped[0].name == "smote"
 
 
@@ -98,3 +98,17 @@ def test_bad_settings_are_parameter_errors(kwargs, match):
 def test_make_estimator_refuses_unknown_names_as_a_parameter_error():
     with pytest.raises(InvalidParameterError, match="hist-gradient-boosting"):
         make_estimator("svm", np.zeros((4, 2)))
+
+
+def test_add_variants_for_the_command_line():
+    from tabaug.model_selection import DEFAULT_STRATEGIES, add_variants
+
+    names = add_variants(None, ["calibrated", "corrected"])
+    assert names[: len(DEFAULT_STRATEGIES) + 2][:4] == ["none", "class_weight", "threshold",
+                                                        "random_over"]
+    assert names[4:6] == ["random_over+calibrated", "random_over+corrected"]
+    assert add_variants(["smote"], ["resampled"]) == ["smote"]
+    with pytest.raises(InvalidParameterError, match="unknown probabilities"):
+        add_variants(["smote"], ["fixed"])
+    with pytest.raises(InvalidParameterError, match="unknown strategy"):
+        add_variants(["smoote"], ["corrected"])

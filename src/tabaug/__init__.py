@@ -29,6 +29,7 @@ _EXPORTS = {
     "Pipeline": "tabaug.pipeline",
     "make_pipeline": "tabaug.pipeline",
     "ResampledClassifier": "tabaug.pipeline",
+    "correct_probabilities": "tabaug.calibration",
     "evaluate": "tabaug.metrics",
     "EvaluationReport": "tabaug.metrics",
     "audit": "tabaug._audit",

@@ -5,8 +5,9 @@ formats the result::
 
     tabaug demo [--plot FILE]
     tabaug audit FILE --target COL [--split COL] [--format text|json|html] [--output PATH]
-    tabaug compare FILE --target COL [--estimator NAME] [--strategies A,B] [--folds K]
-                   [--repeats R]
+    tabaug compare FILE --target COL [--estimator NAME ...] [--strategies A,B]
+                   [--probabilities corrected|calibrated] [--test corrected_t|wilcoxon]
+                   [--folds K] [--repeats R]
     tabaug evaluate FILE --true COL --pred COL [--score COL ...] [--format ...] [--output PATH]
     tabaug resample FILE --target COL --method {random-over,random-under,smote,noise,ctgan,tvae}
                    [--sampling-strategy S] [--random-state N] --output PATH
@@ -44,7 +45,14 @@ from sklearn.utils._param_validation import InvalidParameterError as SklearnPara
 
 from tabaug import __version__
 from tabaug.exceptions import InvalidInputError, InvalidParameterError, TabaugError
-from tabaug.model_selection import ESTIMATOR_NAMES, SAMPLER_NAMES, canonical_name, make_sampler
+from tabaug.model_selection import (
+    ESTIMATOR_NAMES,
+    SAMPLER_NAMES,
+    TEST_NAMES,
+    add_variants,
+    canonical_name,
+    make_sampler,
+)
 from tabaug.utils import (
     atomic_file,
     read_table,
@@ -66,6 +74,7 @@ _OPTION_OF = {
     "n_jobs": "--n-jobs",
     "strategies": "--strategies",
     "strategy": "--strategies",
+    "probabilities": "--probabilities",
 }
 
 
@@ -309,12 +318,17 @@ def _run_compare(args: argparse.Namespace) -> None:
     frame = read_table(args.file)
     X = frame.drop(columns=[args.target])
     y = frame[args.target]
+    names = list(dict.fromkeys(args.estimator or ["logistic"]))
+    models = {name: make_estimator(name, X, random_state=args.random_state) for name in names}
+    strategies = [name for group in args.strategies for name in group] if args.strategies else None
+    if args.probabilities:
+        strategies = add_variants(strategies, args.probabilities)
     result = compare(
         X,
         y,
-        estimator=make_estimator(args.estimator, X, random_state=args.random_state),
-        strategies=[name for group in args.strategies for name in group]
-        if args.strategies else None,
+        estimator=models if len(models) > 1 else models[names[0]],
+        strategies=strategies,
+        test=args.test,
         cv=args.folds,
         n_repeats=args.repeats,
         random_state=args.random_state,
@@ -337,12 +351,24 @@ def _add_compare(subparsers: Any) -> None:
     parser.add_argument("--target", required=True, metavar="COL", help="the class column")
     parser.add_argument(
         "--estimator", type=lambda text: canonical_name(text, separator="-"),
-        choices=ESTIMATOR_NAMES, default="logistic", help="default: logistic",
+        choices=ESTIMATOR_NAMES, action="append", metavar="NAME",
+        help=f"one of {', '.join(ESTIMATOR_NAMES)}; repeat it to compare several models "
+        "side by side (default: logistic)",
     )
     parser.add_argument(
         "--strategies", type=_names_argument, nargs="+", default=None, metavar="NAME",
         help="e.g. none class_weight smote (or none,class_weight,smote); default: none, "
         "class_weight, threshold, random_over, random_under, smote, noise",
+    )
+    parser.add_argument(
+        "--probabilities", action="append", metavar="KIND",
+        help="add each resampling strategy's probability variant: corrected (prior "
+        "correction) or calibrated; repeatable",
+    )
+    parser.add_argument(
+        "--test", choices=TEST_NAMES, default=TEST_NAMES[0],
+        help=f"paired test against 'none' (default: {TEST_NAMES[0]}; wilcoxon ignores the "
+        "overlap of training sets and overstates significance)",
     )
     parser.add_argument("--folds", type=int, default=5, metavar="K", help="default: 5")
     parser.add_argument("--repeats", type=int, default=3, metavar="R", help="default: 3")

@@ -1,12 +1,13 @@
-"""The :func:`audit` function: settings checks, then read, count and check leakage."""
+"""The :func:`audit` function: settings checks, then read, count, and check features."""
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
+from tabaug._audit._checks import prepare_table, run_difficulty, run_leakage, split_duplicates
 from tabaug._audit._counting import count_classes
-from tabaug._audit._inputs import AuditInput, read_input
-from tabaug._audit._leakage import exact_duplicates
+from tabaug._audit._inputs import AuditInput, Table, read_input
 from tabaug._audit._result import BalanceAudit
 from tabaug.utils import check_option, check_scalar, dask_backend, is_dask_collection
 
@@ -21,6 +22,9 @@ def audit(
     minority_threshold: float = 0.5,
     extreme_ratio: float = 100.0,
     check_leakage: bool | None = None,
+    difficulty: bool = False,
+    max_rows: int = 100_000,
+    random_state: int | None = 0,
 ) -> BalanceAudit:
     """Audit how classes are spread across a dataset and its splits.
 
@@ -39,7 +43,11 @@ def audit(
           pyarrow's streaming CSV reader when pyarrow is installed), so
           memory stays flat in the number of rows. CSV labels that are all
           whole numbers are read as integers, others as text; empty CSV
-          fields are missing values.
+          fields are missing values;
+        - a Dask DataFrame (``tabaug[dask]``): counts by one pass over the
+          partitions, difficulty on a seeded sample of ``max_rows`` rows
+          drawn across partitions (the leakage checks need a sample in
+          memory for now).
     target : str, optional
         The target column; required for a DataFrame or a file.
     split : str or array-like, optional
@@ -54,12 +62,49 @@ def audit(
         Warn about extreme imbalance when the overall majority/minority ratio
         is at least this (at least 1).
     check_leakage : bool, optional
-        Look for rows of each split whose features exactly repeat a row of
-        the reference split (``train`` if present, else the first), by
-        hashing rows chunk by chunk (``pandas.util.hash_pandas_object``,
-        64-bit). Default: True when features are given in memory (a
-        DataFrame with a split column, or ``(X, y)`` pairs), False for files,
-        where it means reading every column (in chunks, as text for CSV).
+        Look for held-out rows (every split but the reference split,
+        ``train`` if present, else the first) made from training rows.
+        Default: True when features are given in memory (a DataFrame with a
+        split column, or ``(X, y)`` pairs), False for files, where it means
+        reading every column (in chunks). Three checks, each judging every
+        class against the largest class, which no oversampler grows
+        (resampling before splitting makes training and held-out rows
+        interchangeable, so comparing them with each other cannot see it):
+
+        - exact repeats: the share of a class's held-out rows that repeat a
+          training row of the class (64-bit row hashes, every row);
+        - near duplicates: how close a held-out row is to its closest
+          training row of the class, relative to its 30th closest (noise-
+          jittered copies, and originals whose copies went to training, sit
+          much closer than that);
+        - SMOTE rows: held-out rows on the line through two training rows
+          of the class, on every numeric column at once.
+
+        A class is flagged, with a warning, when its rate is clearly above
+        the largest class's (Holm-adjusted one-sided p below 0.01 and a
+        clear effect). Duplicates that every class has alike (natural
+        duplicates) are reported without alarm. A leak that touches every
+        class alike is invisible to this rule. Near-duplicate and SMOTE
+        checks query at most ``max_rows`` held-out rows.
+    difficulty : bool, default=False
+        Also measure how hard each class is, on the reference split (all
+        rows when there is one split): for every class but the largest, the
+        shares of safe, borderline, rare and outlier examples (4-5, 2-3, 1
+        or 0 of the 5 nearest neighbours in the class, HEOM distance:
+        numbers by range, categories by match, missing values as a
+        difference of about 1); N3, the leave-one-out 1-nearest-neighbour
+        error; and Lorena et al.'s maximum Fisher discriminant ratio. Needs
+        features.
+    max_rows : int, default=100_000
+        Above this many rows, the rows classified by ``difficulty`` (and the
+        held-out rows of the near-duplicate and SMOTE checks) are a seeded
+        sample; their neighbours are still searched among all rows, with
+        faiss's approximate index when it is installed (``pip install
+        "tabaug[neighbors]"``) and the search is large. For a file, the
+        rows are a seeded sample of ``max_rows`` rows read in one pass. The
+        report names the sampling and the search.
+    random_state : int or None, default=0
+        Seed of that sampling.
 
     Returns
     -------
@@ -68,11 +113,12 @@ def audit(
     Raises
     ------
     InvalidTargetError
-        If the target is empty or has a single class.
+        If the target is empty or has a single class, or mixes text and
+        numbers.
     InvalidInputError
         If a column is missing, a file cannot be read, the inputs disagree
-        in length, or a feature cell cannot be compared (a list, a dict)
-        by the leakage check.
+        in length, a check needs features that were not given, or a feature
+        cell cannot be compared (a list, a dict) by the leakage check.
     InvalidParameterError
         If a setting is out of range (a subclass of InvalidInputError).
 
@@ -99,33 +145,54 @@ def audit(
     (['train', 'test'], [2, 0])
     >>> print(result.warnings[0])
     class 'b' has no rows in split 'test' (2 in 'train').
+    >>> checked = audit(frame, target="label", split="split", difficulty=True)
+    >>> sorted(checked.difficulty["b"])
+    ['borderline', 'n_rows', 'outlier', 'rare', 'safe', 'sampled']
+    >>> checked.leakage["reference"]  # the largest class, each class is compared with
+    'a'
     """
     check_scalar(
         minority_threshold, "minority_threshold", owner="audit", low=0, high=1, include_low=False
     )
     check_scalar(extreme_ratio, "extreme_ratio", owner="audit", low=1)
     check_option(check_leakage, "check_leakage", (None, True, False), owner="audit")
+    check_option(difficulty, "difficulty", (True, False), owner="audit")
+    check_scalar(max_rows, "max_rows", owner="audit", kind=numbers.Integral, low=10)
+    check_scalar(
+        random_state, "random_state", owner="audit", kind=numbers.Integral, low=0, allow_none=True
+    )
     if is_dask_collection(data):
-        counts, target_name = dask_backend().audit_input(data, target, split, check_leakage)
-        inputs = AuditInput(counts, None, target_name)
+        counts, target_name, sample = dask_backend().audit_input(
+            data, target, split, check_leakage, difficulty=difficulty, max_rows=max_rows,
+            random_state=random_state,
+        )
+        inputs = AuditInput(counts, None, target_name, None,
+                            None if sample is None else Table(*sample))
     else:
-        inputs = read_input(data, target, split, check_leakage)
+        inputs = read_input(
+            data,
+            target,
+            split,
+            check_leakage,
+            difficulty=difficulty,
+            max_rows=max_rows,
+            random_state=random_state,
+        )
     counting = count_classes(inputs.counts, inputs.target, minority_threshold, extreme_ratio)
-    warnings = list(counting.warnings)
-    duplicates = {}
+    warnings, notes = list(counting.warnings), []
+    encoded, rows = prepare_table(inputs.table, counting)
+    duplicates, leakage, found = {}, None, None
     if inputs.hashes is not None:
-        known = set(counting.splits)
-        hashes = {str(name): value for name, value in inputs.hashes.items() if str(name) in known}
-        duplicates = exact_duplicates(hashes, counting.reference)
-        for s, entry in duplicates.items():
-            if entry["duplicates"]:
-                warnings.append(
-                    f"{entry['duplicates']:,} of {entry['rows']:,} rows of '{s}' "
-                    f"({100 * entry['share']:.1f}%) exactly repeat a row of "
-                    f"'{counting.reference}': rows were probably resampled or augmented before "
-                    "splitting, which leaks training rows into evaluation. Split first, then "
-                    "resample the training split only (e.g. in a Pipeline)."
-                )
+        split_level = split_duplicates(inputs, counting)
+        duplicates = split_level.duplicates
+        class_level = run_leakage(inputs, counting, encoded, rows, max_rows, random_state)
+        leakage = class_level.leakage
+        warnings += split_level.warnings + class_level.warnings
+        notes += class_level.notes
+    if difficulty:
+        assessed = run_difficulty(inputs.table, encoded, rows, counting, max_rows, random_state)
+        found = assessed.difficulty
+        notes += assessed.notes
     overall = counting.overall
     return BalanceAudit(
         target=inputs.target,
@@ -151,5 +218,10 @@ def audit(
         n_rows=counting.n_rows,
         missing_target=counting.missing_target,
         missing_split=counting.missing_split,
+        difficulty=None if found is None else found.classes,
+        overlap=None if found is None else {"n3": found.n3, "fisher_ratio": found.fisher_ratio},
+        leakage=leakage,
+        readings=[] if found is None else list(found.readings),
+        notes=notes,
+        checked={"difficulty": difficulty, "leakage": inputs.hashes is not None},
     )
-

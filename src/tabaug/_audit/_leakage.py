@@ -1,8 +1,19 @@
-"""Leakage between splits: held-out rows that exactly repeat rows of the reference split.
+"""Leakage between splits: held-out rows that repeat, or were made from, training rows.
 
 Rows are compared by a 64-bit hash of their values
 (``pandas.util.hash_pandas_object``), computed chunk by chunk so a file can be
 checked without holding it whole.
+
+Resampling before splitting makes the training and held-out splits
+interchangeable, so comparing held-out-to-train with train-to-train cannot
+see it. It does not touch every class alike, though: oversamplers grow the
+small classes and never the largest. So each class's rate (exact repeats,
+near duplicates, SMOTE segments) is compared with the largest class's by a
+one-sided Fisher exact test, Holm-adjusted across classes, and flagged when
+clearly higher (adjusted p below :data:`ALPHA` and at least
+:data:`MIN_EXCESS` more). Natural duplicates, which touch every class alike,
+are reported without alarm; so, unavoidably, is a leak that touches every
+class alike.
 """
 
 from __future__ import annotations
@@ -12,6 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tabaug._audit._encoding import Encoded
+from tabaug._audit._rows import RowSet, at_most, distinct, unhashable_error
+from tabaug._audit._synthetic import measure
 from tabaug.exceptions import InvalidInputError
 
 #: Rows hashed at once.
@@ -20,7 +34,7 @@ HASH_CHUNK = 1_000_000
 
 def hash_splits(features: dict[Any, Any]) -> dict[Any, np.ndarray]:
     """Row hashes of each split's features; every split must have the same columns."""
-    frames = {name: _as_frame(X) for name, X in features.items()}
+    frames = {name: as_frame(X) for name, X in features.items()}
     columns = {name: list(map(str, frame.columns)) for name, frame in frames.items()}
     first = next(iter(columns.values()))
     for name, names in columns.items():
@@ -32,7 +46,7 @@ def hash_splits(features: dict[Any, Any]) -> dict[Any, np.ndarray]:
     return {name: row_hashes(frame) for name, frame in frames.items()}
 
 
-def _as_frame(X: Any) -> pd.DataFrame:
+def as_frame(X: Any) -> pd.DataFrame:
     if isinstance(X, pd.DataFrame):
         return X
     if hasattr(X, "toarray"):
@@ -63,38 +77,20 @@ def row_hashes(frame: pd.DataFrame) -> np.ndarray:
         try:
             parts.append(pd.util.hash_pandas_object(chunk, index=False).to_numpy())
         except (TypeError, ValueError) as error:
-            raise _unhashable_error(chunk) from error
+            raise unhashable_error(chunk) from error
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-
-
-def _unhashable_error(frame: pd.DataFrame) -> InvalidInputError:
-    for column in frame.columns:
-        try:
-            pd.util.hash_pandas_object(frame[column], index=False)
-        except (TypeError, ValueError):
-            kinds = sorted({type(v).__name__ for v in frame[column] if not isinstance(v, str)})
-            return InvalidInputError(
-                f"column {column!r} holds values of type {', '.join(kinds[:3])}, which the "
-                "leakage check cannot compare row to row. Convert the column to text "
-                f"(frame[{column!r}] = frame[{column!r}].astype(str)), drop it, or pass "
-                "check_leakage=False."
-            )
-    return InvalidInputError(
-        "some feature values cannot be compared row to row by the leakage check; convert "
-        "container values (lists, dicts, arrays) to text, or pass check_leakage=False."
-    )
 
 
 def exact_duplicates(hashes: dict[str, np.ndarray], reference: str) -> dict[str, dict[str, Any]]:
     """For each split but ``reference``: how many of its rows repeat a ``reference`` row."""
     if reference not in hashes:
         return {}
-    known = np.unique(hashes[reference])
+    known = hashes[reference]
     result = {}
     for split, values in hashes.items():
         if split == reference:
             continue
-        repeated = int(np.isin(values, known).sum())
+        repeated = int(pd.Series(values).isin(known).sum())
         result[split] = {
             "reference": reference,
             "rows": int(len(values)),
@@ -102,3 +98,223 @@ def exact_duplicates(hashes: dict[str, np.ndarray], reference: str) -> dict[str,
             "share": repeated / len(values) if len(values) else 0.0,
         }
     return result
+
+
+# --------------------------------------------------------------------------- class vs largest
+
+#: A class is flagged when its Holm-adjusted one-sided p-value is below this
+#: (near duplicates: NEAR_ALPHA, as natural near-twins, such as one customer
+#: twice, differ more between classes than exact repeats do)...
+ALPHA = 0.01
+NEAR_ALPHA = 0.001
+#: ...and its rate exceeds the largest class's by at least this much (exact, SMOTE)...
+MIN_EXCESS = 0.05
+#: ...or, for near duplicates, a row of the class has a smaller distance ratio
+#: than a row of the largest class with at least this probability.
+MIN_EFFECT = 0.55
+#: Held-out rows queried per class by the near-duplicate and SMOTE checks (and
+#: as many of the largest class's): enough for any rate that matters, and it
+#: keeps a million-row audit within a minute.
+QUERIES_PER_CLASS = 10_000
+
+
+def one_sided_p(hits: int, n: int, reference_hits: int, reference_n: int) -> float:
+    """Fisher's exact test that ``hits / n`` exceeds ``reference_hits / reference_n``."""
+    from scipy.stats import fisher_exact
+
+    if n == 0 or reference_n == 0:
+        return 1.0
+    table = [[hits, n - hits], [reference_hits, reference_n - reference_hits]]
+    return float(fisher_exact(table, alternative="greater")[1])
+
+
+def holm(p_values: list[float]) -> list[float]:
+    """Holm's step-down adjustment of ``p_values`` (same order)."""
+    order = np.argsort(p_values)
+    adjusted = np.empty(len(p_values))
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[i]))
+        adjusted[i] = running
+    return adjusted.tolist()
+
+
+def largest_class(
+    rows: RowSet,
+    hashes: np.ndarray,
+    encoded: Encoded | None,
+    table: RowSet | None,
+    random_state: int | None,
+) -> tuple[int, bool]:
+    """The class (code) with most rows, which no oversampler grows; and whether it tied.
+
+    Oversampling to balance (imbalanced-learn's ``"auto"``) leaves several
+    classes tied for the most rows, all grown but one. Among tied classes,
+    the reference is the one that looks least resampled: the fewest rows
+    repeating another row of the class and, with features, the fewest of a
+    sample of its rows that are near duplicates of, or on a line through,
+    other rows of the class.
+    """
+    counts = np.bincount(rows.labels)
+    tied = np.flatnonzero(counts == counts.max())
+    if len(tied) == 1:
+        return int(tied[0]), False
+    rng = np.random.default_rng(random_state)
+    scores = {}
+    for label in tied:
+        score = natural_repeat_rate(hashes[rows.labels == label])
+        if encoded is not None and table is not None:
+            mine = np.flatnonzero((table.labels == label) & (table.train | table.held_out))
+            pool = distinct(encoded.points, mine)
+            if len(pool) > 2:
+                found = measure(encoded, pool, at_most(pool, 2_000, rng), pool, random_state)
+                score += found.near.mean() + found.segment.mean()
+        scores[int(label)] = score
+    return min(scores, key=scores.get), True
+
+
+def summarise(per_class: dict[Any, dict[str, Any]], alpha: float = ALPHA) -> dict[str, Any] | None:
+    """Holm across classes; the check's headline is its most suspicious class."""
+    tested = {label: entry for label, entry in per_class.items() if entry["rate"] is not None}
+    if not tested:
+        return None
+    adjusted = holm([entry["p_value"] for entry in tested.values()])
+    for entry, p in zip(tested.values(), adjusted, strict=True):
+        entry["p_value"] = p
+        entry["flagged"] = bool(p < alpha and entry.pop("clear"))
+    label = min(tested, key=lambda key: (tested[key]["p_value"], -tested[key]["rate"]))
+    top = tested[label]
+    return {
+        "rate": top["rate"],
+        "reference_rate": top["reference_rate"],
+        "p_value": top["p_value"],
+        "flagged": any(entry["flagged"] for entry in tested.values()),
+        "label": label,
+        "classes": per_class,
+    }
+
+
+def exact_by_class(rows: RowSet, hashes: np.ndarray, reference: Any) -> dict[Any, dict]:
+    """Each class's share of held-out rows repeating a same-class training row.
+
+    The largest class, which no resampling touched, has exchangeable
+    training and held-out rows, so its rate counts both: held-out rows that
+    repeat a training row, and training rows that repeat another one.
+    """
+    rates = {}
+    for label in _present(rows.labels):
+        mine = rows.labels == label
+        held = pd.Series(hashes[mine & rows.held_out])
+        rates[label] = (int(held.isin(hashes[mine & rows.train]).sum()), len(held))
+    train = hashes[(rows.labels == reference) & rows.train]
+    reference_hits = rates[reference][0] + round(natural_repeat_rate(train) * len(train))
+    reference_n = rates[reference][1] + len(train)
+    result = {}
+    for label, (hits, n) in rates.items():
+        if label == reference:
+            continue
+        result[label] = _entry(hits, n, reference_hits, reference_n)
+    return result
+
+
+def _entry(hits: int, n: int, reference_hits: int, reference_n: int, **extra: Any) -> dict:
+    """A class's rate against the reference's; ``p_value`` and ``clear`` may come in ``extra``."""
+    if n == 0 or reference_n == 0:
+        return {"rate": None, "reference_rate": None, "p_value": None, "flagged": False,
+                "n_rows": n, **extra}
+    rate, reference_rate = hits / n, reference_hits / reference_n
+    entry = {
+        "rate": rate,
+        "reference_rate": reference_rate,
+        "p_value": one_sided_p(hits, n, reference_hits, reference_n),
+        "flagged": False,
+        "n_rows": n,
+        "clear": rate - reference_rate >= MIN_EXCESS,
+    }
+    entry.update(extra)
+    return entry
+
+
+def natural_repeat_rate(hashes: np.ndarray) -> float:
+    """Share of rows that repeat another row of the same set: the data's own duplicate rate."""
+    if len(hashes) == 0:
+        return 0.0
+    return float(pd.Series(hashes).duplicated(keep=False).mean())
+
+
+def synthetic_by_class(
+    rows: RowSet, encoded: Encoded, reference: Any, max_rows: int, random_state: int | None
+) -> tuple[dict[Any, dict], dict[Any, dict], str, bool]:
+    """Near-duplicate and SMOTE-segment rates per class, each against the largest class.
+
+    Near duplicates: a class's held-out rows against the class's distinct
+    training rows; the largest class's rows (held-out, or training rows
+    left out of the match) against as many of its distinct training rows,
+    drawn at random, so both are searched among as many rows. SMOTE rows:
+    parents are looked for among all the class's distinct rows, training or
+    held-out (a SMOTE row in the held-out split is the trace of resampling
+    before splitting, wherever its parents went), and among as many of the
+    largest class's. Held-out rows are sampled so that at most ``max_rows``
+    are queried in all.
+    """
+    rng = np.random.default_rng(random_state)
+    classes = [label for label in _present(rows.labels) if label != reference]
+    cap = max(1, min(max_rows // (2 * max(len(classes), 1)), QUERIES_PER_CLASS))
+    in_splits = rows.train | rows.held_out
+    reference_train = distinct(
+        encoded.points, np.flatnonzero((rows.labels == reference) & rows.train)
+    )
+    reference_rows = np.flatnonzero((rows.labels == reference) & in_splits)
+    reference_pool = distinct(encoded.points, reference_rows)
+    near, segment, methods, sampled = {}, {}, set(), False
+    for label in classes:
+        mine = rows.labels == label
+        train = distinct(encoded.points, np.flatnonzero(mine & rows.train))
+        pool = distinct(encoded.points, np.flatnonzero(mine & in_splits))
+        held_all = np.flatnonzero(mine & rows.held_out)
+        held = at_most(held_all, cap, rng)
+        sampled = sampled or len(held) < len(held_all)
+        matched = np.sort(
+            rng.choice(reference_train, min(len(train), len(reference_train)), replace=False)
+        )
+        matched_pool = np.sort(
+            rng.choice(reference_pool, min(len(pool), len(reference_pool)), replace=False)
+        )
+        # the largest class's rows outside the matched rows, held-out or not: for the class
+        # no resampling touched, both are drawn alike
+        outside = np.ones(len(rows.labels), dtype=bool)
+        outside[matched] = False
+        reference_held = at_most(reference_rows[outside[reference_rows]], cap, rng)
+        if min(len(train), len(matched)) < 3 or not len(held) or not len(reference_held):
+            near[label] = _entry(0, 0, 0, 0)
+            segment[label] = _entry(0, 0, 0, 0)
+            continue
+        own = measure(encoded, train, held, pool, random_state)
+        base = measure(encoded, matched, reference_held, matched_pool, random_state)
+        methods |= {*own.method.split(" and "), *base.method.split(" and ")}
+        p_value, effect = _smaller(own.ratio, base.ratio)
+        near[label] = _entry(
+            int(own.near.sum()), len(held), int(base.near.sum()), len(reference_held),
+            p_value=p_value,
+            clear=effect >= MIN_EFFECT,
+            effect=effect,
+            median_dcr=float(np.median(own.dcr)),
+            reference_median_dcr=float(np.median(base.dcr)),
+        )
+        segment[label] = _entry(
+            int(own.segment.sum()), len(held), int(base.segment.sum()), len(reference_held)
+        )
+    return near, segment, " and ".join(sorted(methods)) or "no search", sampled
+
+
+def _smaller(values: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
+    """One-sided Mann-Whitney test that ``values`` are smaller, and P(value < reference)."""
+    from scipy.stats import mannwhitneyu
+
+    result = mannwhitneyu(values, reference, alternative="less")
+    return float(result.pvalue), 1.0 - float(result.statistic) / (len(values) * len(reference))
+
+
+def _present(codes: np.ndarray) -> list[int]:
+    """The label codes that occur, in order."""
+    return np.flatnonzero(np.bincount(codes)).tolist()

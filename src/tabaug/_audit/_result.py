@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from tabaug._audit import _render
+from tabaug._audit import _charts, _render
 from tabaug.utils import Report, jsonable
 
 
@@ -67,6 +67,31 @@ class BalanceAudit(Report):
     missing_split : int
         Rows with a target value but no split value (left out of every
         count, with a warning).
+    difficulty : dict or None
+        With ``difficulty=True``: ``label -> {"safe", "borderline", "rare",
+        "outlier", "n_rows", "sampled"}`` for every class but the largest,
+        the shares of its examples of each type (Napierala & Stefanowski:
+        4-5, 2-3, 1 or 0 of the 5 nearest neighbours in the class), its rows
+        and whether they were sampled. None when not checked.
+    overlap : dict or None
+        With ``difficulty=True``: ``{"n3", "fisher_ratio"}``, the
+        1-nearest-neighbour leave-one-out error and Lorena et al.'s maximum
+        Fisher discriminant ratio ``1 / (1 + max r)`` (None without a
+        numeric column). None when not checked.
+    leakage : dict or None
+        When features were checked: ``{"exact", "near", "smote"}``, each
+        ``{"rate", "reference_rate", "p_value", "flagged", "label",
+        "classes"}`` for the most suspicious class (``classes`` has every
+        class's entry) or None when the check could not run; ``reference``
+        (the largest class, compared with), ``held_out`` (the splits
+        checked) and ``natural_rate`` (share of reference-split rows that
+        repeat another). None when not checked.
+    readings : list of str
+        What the difficulty measures mean for this data, in plain words.
+    notes : list of str
+        How the feature checks were made (rows, sampling, neighbour search).
+    checked : dict
+        ``{"difficulty": bool, "leakage": bool}``: which checks ran.
 
     Examples
     --------
@@ -96,6 +121,14 @@ class BalanceAudit(Report):
     n_rows: int = 0
     missing_target: int = 0
     missing_split: int = 0
+    difficulty: dict[Any, dict[str, Any]] | None = None
+    overlap: dict[str, Any] | None = None
+    leakage: dict[str, Any] | None = None
+    readings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    checked: dict[str, bool] = field(
+        default_factory=lambda: {"difficulty": False, "leakage": False}
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The audit as plain, JSON-serialisable Python.
@@ -108,7 +141,15 @@ class BalanceAudit(Report):
         dataset); ``per_split`` (``{split: {"rows", "imbalance_ratio",
         "normalized_entropy"}}``); ``minority_classes`` (list of str);
         ``minority_threshold``; ``drift`` (list of dicts, see
-        :class:`BalanceAudit`); ``duplicates``; ``warnings`` (list of str).
+        :class:`BalanceAudit`); ``duplicates``; ``warnings`` (list of str);
+        ``difficulty`` (``{str(label): {"safe", "borderline", "rare",
+        "outlier", "n_rows", "sampled"}}`` or None); ``overlap`` (``{"n3",
+        "fisher_ratio"}`` or None); ``leakage`` (``{"exact", "near",
+        "smote", "reference", "held_out", "natural_rate"}``, each check
+        ``{"rate", "reference_rate", "p_value", "flagged", "label",
+        "classes"}`` or None; None when not checked); ``readings`` and
+        ``notes`` (lists of str); ``checked`` (``{"difficulty",
+        "leakage"}`` booleans).
 
         Examples
         --------
@@ -133,6 +174,12 @@ class BalanceAudit(Report):
             "drift": [{**entry, "label": str(entry["label"])} for entry in self.drift],
             "duplicates": self.duplicates,
             "warnings": list(self.warnings),
+            "difficulty": self.difficulty,
+            "overlap": self.overlap,
+            "leakage": _leakage_dict(self.leakage),
+            "readings": list(self.readings),
+            "notes": list(self.notes),
+            "checked": dict(self.checked),
         }
         return jsonable(result)
 
@@ -182,10 +229,20 @@ class BalanceAudit(Report):
         >>> from tabaug import audit
         >>> figure = audit([0, 0, 0, 1]).plot()  # doctest: +SKIP
         """
-        figure = _render.shares_figure(self)
+        figure = _charts.shares_figure(self)
         if path is not None:
             figure.savefig(path, dpi=100)
         return figure
+
+
+def _leakage_dict(leakage: dict[str, Any] | None) -> dict[str, Any] | None:
+    if leakage is None:
+        return None
+    result = dict(leakage, reference=str(leakage["reference"]))
+    for name in ("exact", "near", "smote"):
+        if result[name] is not None:
+            result[name] = dict(result[name], label=str(result[name]["label"]))
+    return result
 
 
 def _by_label(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:

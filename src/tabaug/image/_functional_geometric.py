@@ -275,8 +275,9 @@ def affine_matrix(
     angle: float = 0.0,
     translate: tuple[float, float] = (0.0, 0.0),
     scale: float = 1.0,
+    shear: tuple[float, float] = (0.0, 0.0),
 ) -> np.ndarray:
-    """The 2x3 matrix that rotates and scales about the image centre, then translates.
+    """The 2x3 matrix that rotates, scales and shears about the image centre, then translates.
 
     Parameters
     ----------
@@ -288,6 +289,12 @@ def affine_matrix(
         Shift ``(x, y)`` in pixels, right and down.
     scale : float, default=1.0
         Zoom factor (> 1 enlarges).
+    shear : (float, float), default=(0.0, 0.0)
+        Shear factors ``(x, y)``, the tangents of the shear angles: ``x``
+        moves each row sideways by ``x`` times its distance below the centre
+        (``x' = x + shear_x * y``), ``y`` each column likewise. Applied after
+        the rotation and scaling, about the centre. (torchvision's RandAugment
+        shears about the top-left corner instead, which also shifts the image.)
 
     Returns
     -------
@@ -300,10 +307,18 @@ def affine_matrix(
     >>> affine_matrix(3, 3, translate=(1.0, 0.0))
     array([[1., 0., 1.],
            [0., 1., 0.]])
+    >>> affine_matrix(3, 3, shear=(0.5, 0.0))
+    array([[ 1. ,  0.5, -0.5],
+           [ 0. ,  1. ,  0. ]])
     """
     radians = np.deg2rad(angle)
     alpha, beta = scale * np.cos(radians), scale * np.sin(radians)
     cx, cy = (width - 1) / 2.0, (height - 1) / 2.0
+    if shear[0] or shear[1]:
+        linear = np.array([[1.0, shear[0]], [shear[1], 1.0]]) @ [[alpha, beta], [-beta, alpha]]
+        centre = np.array([cx, cy])
+        offset = centre - linear @ centre + np.asarray(translate, dtype=np.float64)
+        return np.hstack([linear, offset[:, None]])
     return np.array(
         [
             [alpha, beta, (1.0 - alpha) * cx - beta * cy + translate[0]],

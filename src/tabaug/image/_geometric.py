@@ -1,4 +1,4 @@
-"""Geometric transforms: flips, rotations, affine warps, crops and padding.
+"""Geometric transforms that move pixels without resampling them: flips, crops and padding.
 
 They move the image and its mask with the same parameters; masks always use
 nearest-neighbour interpolation and their own border label ``mask_fill``.
@@ -25,18 +25,10 @@ from tabaug.image._validation import (
 )
 from tabaug.utils import check_option
 
-# Rotations, affine warps and resizing need OpenCV (the image extra).
-__doctest_requires__ = {("Rotate", "Affine", "RandomResizedCrop"): ["cv2"]}
+# Resizing needs OpenCV (the image extra).
+__doctest_requires__ = {"RandomResizedCrop": ["cv2"]}
 
-__all__ = [
-    "Affine",
-    "HorizontalFlip",
-    "Pad",
-    "RandomCrop",
-    "RandomResizedCrop",
-    "Rotate",
-    "VerticalFlip",
-]
+__all__ = ["HorizontalFlip", "Pad", "RandomCrop", "RandomResizedCrop", "VerticalFlip"]
 
 
 class _NoBorder(ImageTransform):
@@ -107,168 +99,6 @@ class VerticalFlip(_NoBorder):
 
     def apply_to_mask(self, mask: np.ndarray, **params: Any) -> np.ndarray:
         return F.vflip(mask)
-
-
-class _Warp(ImageTransform):
-    """Base of the transforms that warp with an affine matrix drawn by ``draw_params``.
-
-    Subclasses store ``interpolation``, ``border_mode``, ``fill`` and
-    ``mask_fill`` and return ``{"matrix": ...}`` from ``draw_params``.
-    """
-
-    def check_params(self) -> dict[str, Any]:
-        owner = type(self).__name__
-        return {
-            **super().check_params(),
-            "interpolation": check_option(
-                self.interpolation, "interpolation", backend.WARP_INTERPOLATIONS, owner=owner
-            ),
-            "border_mode": check_option(
-                self.border_mode, "border_mode", backend.BORDER_MODES, owner=owner
-            ),
-            "fill": check_fill(self.fill, owner),
-            "mask_fill": check_mask_fill(self.mask_fill, owner),
-        }
-
-    def apply(self, image: np.ndarray, matrix: np.ndarray, **params: Any) -> np.ndarray:
-        settings = self.settings()
-        return F.affine(
-            image, matrix, settings["interpolation"], settings["border_mode"], settings["fill"]
-        )
-
-    def apply_to_mask(self, mask: np.ndarray, matrix: np.ndarray, **params: Any) -> np.ndarray:
-        settings = self.settings()
-        return F.affine(mask, matrix, "nearest", settings["border_mode"], settings["mask_fill"])
-
-
-class Rotate(_Warp):
-    """Rotate about the centre by a random angle, keeping the image size.
-
-    Parameters
-    ----------
-    limit : float or (float, float), default=30
-        Angle range in degrees (counter-clockwise): ``limit`` means
-        ``(-limit, limit)``; a pair is ``(low, high)``.
-    interpolation : {"nearest", "linear", "cubic"}, default="linear"
-        For the image; masks always use nearest-neighbour.
-    border_mode : {"constant", "edge", "reflect", "symmetric", "wrap"}, default="constant"
-        How the corners brought in from outside are filled (image and mask).
-    fill : number or sequence of numbers, default=0
-        Image border value for ``border_mode="constant"``, in the image's units.
-    mask_fill : int, default=0
-        Mask border label for ``border_mode="constant"``.
-    p : float, default=0.5
-        Probability of rotating each image.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tabaug.image import Compose, Rotate
-    >>> image = np.zeros((8, 8), dtype=np.uint8)
-    >>> image[:, :4] = 255
-    >>> out = Compose([Rotate(limit=(90, 90), p=1.0)])(image=image)["image"]
-    >>> int(out[0].sum() // 255), int(out[-1].sum() // 255)
-    (0, 8)
-    """
-
-    def __init__(
-        self,
-        limit: float | tuple[float, float] = 30,
-        interpolation: str = "linear",
-        border_mode: str = "constant",
-        fill: float | Sequence[float] = 0,
-        mask_fill: int = 0,
-        p: float = 0.5,
-    ) -> None:
-        self.limit = limit
-        self.interpolation = interpolation
-        self.border_mode = border_mode
-        self.fill = fill
-        self.mask_fill = mask_fill
-        super().__init__(p)
-
-    def check_params(self) -> dict[str, Any]:
-        limit = check_range(self.limit, "limit", type(self).__name__, symmetric_around=0.0)
-        return {**super().check_params(), "limit": limit}
-
-    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
-        angle = uniform(rng, self.settings()["limit"])
-        return {"matrix": F.affine_matrix(image.shape[0], image.shape[1], angle=angle)}
-
-
-class Affine(_Warp):
-    """Random translation, scaling and (optionally) rotation about the centre.
-
-    Ranges follow albumentations' ``Affine``: a number is a fixed value, a pair
-    ``(low, high)`` a range sampled per image.
-
-    Parameters
-    ----------
-    translate : float or (float, float), default=(-0.1, 0.1)
-        Shift as a fraction of the width (x) and height (y); x and y are drawn
-        independently from the range.
-    scale : float or (float, float), default=(0.9, 1.1)
-        Zoom factor (1 keeps the size of the content).
-    rotate : float or (float, float), default=0.0
-        Angle in degrees, counter-clockwise.
-    interpolation, border_mode, fill, mask_fill
-        As in :class:`Rotate`.
-    p : float, default=0.5
-        Probability of warping each image.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tabaug.image import Affine, Compose
-    >>> image = np.zeros((8, 8), dtype=np.uint8)
-    >>> image[4, 4] = 255
-    >>> shift = Affine(translate=0.25, scale=1.0, interpolation="nearest", p=1.0)
-    >>> np.argwhere(Compose([shift])(image=image)["image"]).tolist()
-    [[6, 6]]
-    """
-
-    def __init__(
-        self,
-        translate: float | tuple[float, float] = (-0.1, 0.1),
-        scale: float | tuple[float, float] = (0.9, 1.1),
-        rotate: float | tuple[float, float] = 0.0,
-        interpolation: str = "linear",
-        border_mode: str = "constant",
-        fill: float | Sequence[float] = 0,
-        mask_fill: int = 0,
-        p: float = 0.5,
-    ) -> None:
-        self.translate = translate
-        self.scale = scale
-        self.rotate = rotate
-        self.interpolation = interpolation
-        self.border_mode = border_mode
-        self.fill = fill
-        self.mask_fill = mask_fill
-        super().__init__(p)
-
-    def check_params(self) -> dict[str, Any]:
-        owner = type(self).__name__
-        return {
-            **super().check_params(),
-            "translate": check_range(self.translate, "translate", owner, low=-1.0, high=1.0),
-            "scale": check_range(self.scale, "scale", owner, low=1e-3),
-            "rotate": check_range(self.rotate, "rotate", owner),
-        }
-
-    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
-        settings = self.settings()
-        height, width = image.shape[:2]
-        translate = settings["translate"]
-        shift = (uniform(rng, translate) * width, uniform(rng, translate) * height)
-        matrix = F.affine_matrix(
-            height,
-            width,
-            angle=uniform(rng, settings["rotate"]),
-            translate=shift,
-            scale=uniform(rng, settings["scale"]),
-        )
-        return {"matrix": matrix}
 
 
 class RandomCrop(_NoBorder):

@@ -1,4 +1,4 @@
-"""Photometric transforms: Gaussian noise and colour jitter. Masks are left as they are.
+"""Photometric transforms: Gaussian noise, colour jitter and its single steps; masks stay.
 
 Every transform reads its parameters through :meth:`ImageTransform.settings`,
 so they are checked when the transform is applied, not only when it is built.
@@ -13,7 +13,7 @@ from tabaug.image import _functional_photometric as F
 from tabaug.image._base import ImageTransform, uniform
 from tabaug.image._validation import check_range
 
-__all__ = ["ColorJitter", "GaussianNoise"]
+__all__ = ["Brightness", "ColorJitter", "Contrast", "GaussianNoise", "Saturation"]
 
 _JITTER_NAMES = ("brightness", "contrast", "saturation", "hue")
 
@@ -147,3 +147,106 @@ class ColorJitter(ImageTransform):
 
     def apply(self, image: np.ndarray, steps: list, **params: Any) -> np.ndarray:
         return F.color_jitter(image, steps)
+
+
+class _Factor(ImageTransform):
+    """One colour step by a random factor: ``limit`` ``b`` means ``[max(0, 1 - b), 1 + b]``."""
+
+    _step = "brightness"
+
+    def __init__(self, limit: float | tuple[float, float] = 0.2, p: float = 0.5) -> None:
+        self.limit = limit
+        super().__init__(p)
+
+    def check_params(self) -> dict[str, Any]:
+        limit = check_range(
+            self.limit, "limit", type(self).__name__, symmetric_around=1.0, low=0.0
+        )
+        return {**super().check_params(), "limit": limit}
+
+    def draw_params(self, rng: np.random.Generator, image: np.ndarray) -> dict[str, Any]:
+        return {"factor": uniform(rng, self.settings()["limit"])}
+
+    def apply(self, image: np.ndarray, factor: float, **params: Any) -> np.ndarray:
+        return F.color_jitter(image, [(self._step, factor)])
+
+
+class Brightness(_Factor):
+    """Scale brightness by a random factor (``ColorJitter``'s brightness step alone).
+
+    Parameters
+    ----------
+    limit : float or (float, float), default=0.2
+        ``b`` draws the factor from ``[max(0, 1 - b), 1 + b]``; a pair is the
+        factor's range. 0 gives black, 1 the original.
+    p : float, default=0.5
+        Probability of changing each image.
+
+    See Also
+    --------
+    tabaug.image.functional.adjust_brightness : The fixed operation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tabaug.image import Brightness, Compose
+    >>> image = np.full((2, 2), 100, dtype=np.uint8)
+    >>> int(Compose([Brightness(limit=(1.5, 1.5), p=1.0)])(image=image)["image"].max())
+    150
+    """
+
+    _step = "brightness"
+
+
+class Contrast(_Factor):
+    """Scale contrast around the mean grey level by a random factor.
+
+    Parameters
+    ----------
+    limit : float or (float, float), default=0.2
+        ``c`` draws the factor from ``[max(0, 1 - c), 1 + c]``; a pair is the
+        factor's range. 0 gives flat grey, 1 the original.
+    p : float, default=0.5
+        Probability of changing each image.
+
+    See Also
+    --------
+    tabaug.image.functional.adjust_contrast : The fixed operation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tabaug.image import Compose, Contrast
+    >>> image = np.array([[100, 200]], dtype=np.uint8)
+    >>> Compose([Contrast(limit=(0.5, 0.5), p=1.0)])(image=image)["image"]
+    array([[125, 175]], dtype=uint8)
+    """
+
+    _step = "contrast"
+
+
+class Saturation(_Factor):
+    """Scale colour saturation by a random factor (greyscale images are left alone).
+
+    Parameters
+    ----------
+    limit : float or (float, float), default=0.2
+        ``s`` draws the factor from ``[max(0, 1 - s), 1 + s]``; a pair is the
+        factor's range. 0 gives grey, 1 the original.
+    p : float, default=0.5
+        Probability of changing each image.
+
+    See Also
+    --------
+    tabaug.image.functional.adjust_saturation : The fixed operation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tabaug.image import Compose, Saturation
+    >>> red = np.array([[[255, 0, 0]]], dtype=np.uint8)
+    >>> Compose([Saturation(limit=(0.0, 0.0), p=1.0)])(image=red)["image"]
+    array([[[76, 76, 76]]], dtype=uint8)
+    """
+
+    _step = "saturation"

@@ -195,7 +195,8 @@ def check_images(X: Any, masks: Any, *, owner: str) -> tuple[np.ndarray, np.ndar
         if masks.shape != X.shape[:3]:
             raise InvalidInputError(
                 f"masks must have shape (N, H, W) = {X.shape[:3]} to match X of shape "
-                f"{X.shape}; got {masks.shape}"
+                f"{X.shape}; got {masks.shape}. Pass one integer label map per image, of the "
+                "image's height and width"
             )
     if X.dtype == np.float32:
         check_unit_range(X)

@@ -11,7 +11,8 @@ operation. (The functions live in private modules by kind, geometric and
 photometric; this module is their public home.)
 
 OpenCV (``pip install "tabaug[image]"``) does the work where it is installed.
-Flips, crops, padding, cutout, noise and the colour functions fall back to numpy
+Flips, crops, padding, cutout, noise, the colour and the tone functions
+(posterize, solarize, autocontrast, equalize, sharpness) fall back to numpy
 without it; warps and resizing raise ImportError.
 
 Examples
@@ -45,21 +46,33 @@ from tabaug.image._functional_photometric import (
     adjust_saturation,
     gaussian_noise,
 )
+from tabaug.image._functional_tone import (
+    adjust_sharpness,
+    autocontrast,
+    equalize,
+    posterize,
+    solarize,
+)
 
 __all__ = [
     "adjust_brightness",
     "adjust_contrast",
     "adjust_hue",
     "adjust_saturation",
+    "adjust_sharpness",
     "affine",
     "affine_matrix",
+    "autocontrast",
     "crop",
     "cutout",
+    "equalize",
     "gaussian_noise",
     "hflip",
     "pad",
+    "posterize",
     "resize",
     "resized_crop",
     "rotate",
+    "solarize",
     "vflip",
 ]

@@ -2,12 +2,12 @@
 
 import math
 import numbers
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_sampling_strategy
 from sklearn.utils import check_random_state
 
 from tabaug.exceptions import GenerationError, InvalidParameterError
@@ -22,7 +22,9 @@ from tabaug.utils import (
     check_target,
     fill_doc,
     format_bytes,
+    label_text,
     require_classes,
+    resolve_sampling_strategy,
 )
 
 __all__ = ["ImageOverSampler"]
@@ -46,11 +48,14 @@ class ImageOverSampler(BaseOverSampler):
 
     Parameters
     ----------
-    transform : Compose or ImageTransform
-        The augmentation. It must keep the image size (use
+    transform : Compose, ImageTransform or dict
+        The augmentation: a transform or :class:`~tabaug.image.Compose` for
+        every class, or a dict ``{class: transform}`` so a rare class can be
+        augmented harder (every class that gets new images needs an entry).
+        It must keep the image size (use
         :class:`~tabaug.image.RandomResizedCrop`, or pad then crop back);
-        pipelines that can change it are refused. Its own ``random_state`` is
-        not used: the sampler's decides.
+        pipelines that can change it are refused. A Compose's own
+        ``random_state`` is not used: the sampler's decides.
     {over_sampling_strategy}
     {random_state}
 
@@ -228,7 +233,8 @@ class ImageOverSampler(BaseOverSampler):
         sources, seeds = self._draw(y)
         self.sample_indices_ = np.concatenate([np.arange(len(X)), sources])
         total = len(self.sample_indices_)
-        X_res, masks_res = _rows(self._pipeline(), X, masks, sources, seeds, 0, total)
+        pipelines = self._pipelines()
+        X_res, masks_res = _rows(pipelines, X, masks, y, sources, seeds, 0, total)
         return X_res, y[self.sample_indices_], masks_res
 
     def plan(self, y: Any) -> list[tuple[int, int]]:
@@ -257,9 +263,10 @@ class ImageOverSampler(BaseOverSampler):
         [3, 3]
         """
         self._validate_params()
-        self._pipeline().check_params()
+        pipelines = self._pipelines()
         y_1d, _ = check_target(y)
         self._set_strategy(y_1d)
+        pipelines.check_classes(self.sampling_strategy_)
         n_new = sum(self.sampling_strategy_.values())
         check_memory(
             n_new * (_INDEX_BYTES_PER_NEW + _PLAN_BYTES_PER_PAIR),
@@ -319,14 +326,16 @@ class ImageOverSampler(BaseOverSampler):
             fix="use a smaller batch_size, or ask for fewer new images with a smaller "
             "sampling_strategy",
         )
-        pipeline = self._pipeline()
+        pipelines = self._pipelines()
         sources, seeds = self._draw(y_1d)
         self.sample_indices_ = indices = np.concatenate([np.arange(len(X)), sources])
 
         def batches() -> Iterator[tuple]:
             for start in range(0, len(indices), batch_size):
                 stop = min(start + batch_size, len(indices))
-                X_batch, masks_batch = _rows(pipeline, X, masks, sources, seeds, start, stop)
+                X_batch, masks_batch = _rows(
+                    pipelines, X, masks, y_1d, sources, seeds, start, stop
+                )
                 y_batch = target.restore(y_1d[indices[start:stop]])
                 yield (X_batch, y_batch) if masks is None else (X_batch, y_batch, masks_batch)
 
@@ -334,45 +343,50 @@ class ImageOverSampler(BaseOverSampler):
 
     def _set_strategy(self, y: np.ndarray) -> None:
         require_classes(y)
-        self.sampling_strategy_ = check_sampling_strategy(
-            self.sampling_strategy, y, self._sampling_type
+        self.sampling_strategy_ = resolve_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type, owner=type(self).__name__
         )
 
-    def _pipeline(self) -> Compose:
-        """The transform as a Compose, its parameters checked (cached per setting)."""
+    def _pipelines(self) -> "_Pipelines":
+        """The transform as one Compose or one per class, its parameters checked."""
         transform = self._transform
-        if isinstance(transform, ImageTransform):
-            transform = Compose([transform])
-        elif not isinstance(transform, Compose):
-            raise InvalidParameterError(
-                "ImageOverSampler: transform must be a tabaug.image Compose or transform, e.g. "
-                f"Compose([HorizontalFlip(), Rotate(15)]); got {type(transform).__name__}"
-            )
-        transform.check_params()
-        return transform
+        if isinstance(transform, Mapping):
+            if not transform:
+                raise InvalidParameterError(
+                    "ImageOverSampler: transform is an empty dict; give {class: transform} "
+                    "for every class that gets new images"
+                )
+            by_class = {
+                label: _as_compose(one, f"transform[{label_text(label)}]")
+                for label, one in transform.items()
+            }
+            return _Pipelines(None, by_class)
+        return _Pipelines(_as_compose(transform, "transform"), {})
 
     def _check_inputs(
         self, X: Any, y: Any, masks: Any
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, TargetInfo]:
         """Validate everything, set ``sampling_strategy_``, return arrays ready to sample."""
         self._validate_params()
-        pipeline = self._pipeline()
+        pipelines = self._pipelines()
         y_1d, target = check_target(y)
         require_classes(y_1d)
         X, masks = check_images(X, masks, owner="ImageOverSampler")
         check_consistent_length(len(X), len(y_1d), rows="images")
         height, width = X.shape[1:3]
-        sizes = pipeline.output_sizes(height, width)
-        if sizes != {(height, width)}:
-            other = sorted(sizes - {(height, width)})
-            raise InvalidParameterError(
-                f"ImageOverSampler: the transform must keep the image size {height}x{width}, "
-                f"but {pipeline!r} can "
-                f"produce {', '.join(f'{h}x{w}' for h, w in other)}. Use "
-                f"RandomResizedCrop({height}, {width}) to crop and resize, or pad and crop back "
-                f"with Pad(...) followed by RandomCrop({height}, {width}), both with p=1.0"
-            )
+        for pipeline in pipelines.all():
+            sizes = pipeline.output_sizes(height, width)
+            if sizes != {(height, width)}:
+                other = sorted(sizes - {(height, width)})
+                raise InvalidParameterError(
+                    f"ImageOverSampler: the transform must keep the image size {height}x{width}, "
+                    f"but {pipeline!r} can produce {', '.join(f'{h}x{w}' for h, w in other)}. "
+                    f"Use RandomResizedCrop({height}, {width}) to crop and resize, or pad and "
+                    f"crop back with Pad(...) followed by RandomCrop({height}, {width}), both "
+                    "with p=1.0"
+                )
         self._set_strategy(y_1d)
+        pipelines.check_classes(self.sampling_strategy_)
         return X, y_1d, masks, target
 
     def _draw(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -418,10 +432,52 @@ def _describe(X: np.ndarray, n_images: int) -> str:
     return f"{n_images:,} images of {shape} {X.dtype}"
 
 
+def _as_compose(transform: Any, name: str) -> Compose:
+    if isinstance(transform, ImageTransform):
+        transform = Compose([transform])
+    elif not isinstance(transform, Compose):
+        raise InvalidParameterError(
+            f"ImageOverSampler: {name} must be a tabaug.image Compose or transform, e.g. "
+            f"Compose([HorizontalFlip(), Rotate(15)]); got {type(transform).__name__}"
+        )
+    transform.check_params()
+    return transform
+
+
+@dataclass(frozen=True)
+class _Pipelines:
+    """The Compose that augments each class: one shared by all, or one per class."""
+
+    shared: Compose | None
+    by_class: dict
+
+    def get(self, label: Any) -> Compose:
+        return self.shared if self.shared is not None else self.by_class[label]
+
+    def all(self) -> list[Compose]:
+        return [self.shared] if self.shared is not None else list(self.by_class.values())
+
+    def check_classes(self, strategy: dict) -> None:
+        """Refuse a per-class dict that misses a class which gets new images."""
+        if self.shared is not None:
+            return
+        missing = [
+            label for label, n_new in strategy.items() if n_new and label not in self.by_class
+        ]
+        if missing:
+            names = ", ".join(label_text(label) for label in missing)
+            raise InvalidParameterError(
+                f"ImageOverSampler: transform has no entry for class {names}, which gets new "
+                f"images; add {{{label_text(missing[0])}: transform}} to the dict, or leave "
+                "the class out of sampling_strategy"
+            )
+
+
 def _rows(
-    pipeline: Compose,
+    pipelines: _Pipelines,
     X: np.ndarray,
     masks: np.ndarray | None,
+    y: np.ndarray,
     sources: np.ndarray,
     seeds: np.ndarray,
     start: int,
@@ -439,7 +495,7 @@ def _rows(
     for row in range(copied, stop - start):
         new = start + row - n_original
         source = sources[new]
-        image, mask = pipeline.apply_pair(
+        image, mask = pipelines.get(y[source]).apply_pair(
             np.ascontiguousarray(X[source]),
             None if masks is None else np.ascontiguousarray(masks[source]),
             np.random.default_rng(seeds[new]),

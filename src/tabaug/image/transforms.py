@@ -33,31 +33,54 @@ Examples
 ((32, 32, 3), dtype('uint8'))
 """
 
+from tabaug.image._affine import Affine, Rotate, ShearX, ShearY, TranslateX, TranslateY
 from tabaug.image._base import ImageTransform
-from tabaug.image._composition import Compose
+from tabaug.image._composition import Compose, OneOf, Sequential, SomeOf
 from tabaug.image._dropout import Cutout
 from tabaug.image._geometric import (
-    Affine,
     HorizontalFlip,
     Pad,
     RandomCrop,
     RandomResizedCrop,
-    Rotate,
     VerticalFlip,
 )
-from tabaug.image._photometric import ColorJitter, GaussianNoise
+from tabaug.image._photometric import (
+    Brightness,
+    ColorJitter,
+    Contrast,
+    GaussianNoise,
+    Saturation,
+)
+from tabaug.image._style import StyleTransfer
+from tabaug.image._tone import AutoContrast, Equalize, Posterize, Sharpness, Solarize
 
 __all__ = [
     "Affine",
+    "AutoContrast",
+    "Brightness",
     "ColorJitter",
     "Compose",
+    "Contrast",
     "Cutout",
+    "Equalize",
     "GaussianNoise",
     "HorizontalFlip",
     "ImageTransform",
+    "OneOf",
     "Pad",
+    "Posterize",
     "RandomCrop",
     "RandomResizedCrop",
     "Rotate",
+    "Saturation",
+    "Sequential",
+    "Sharpness",
+    "ShearX",
+    "ShearY",
+    "Solarize",
+    "SomeOf",
+    "StyleTransfer",
+    "TranslateX",
+    "TranslateY",
     "VerticalFlip",
 ]

@@ -47,8 +47,20 @@ def count_confusion(true_codes: Any, pred_codes: Any, n_classes: int) -> np.ndar
     >>> count_confusion([0, 0, 1, 1], [0, 1, 1, 1], 2).tolist()
     [[1, 1], [0, 2]]
     """
-    true = np.asarray(true_codes, dtype=np.intp)
-    pred = np.asarray(pred_codes, dtype=np.intp)
+    true, pred = np.asarray(true_codes), np.asarray(pred_codes)
+    if true.ndim != 1 or true.shape != pred.shape:
+        raise InvalidInputError(
+            f"true_codes and pred_codes must be 1-D and of one length; got shapes {true.shape} "
+            f"and {pred.shape}. Pass one true and one predicted class code per row."
+        )
+    for codes, name in ((true, "true_codes"), (pred, "pred_codes")):
+        if codes.size and (codes.dtype.kind not in "iu" or codes.min() < 0
+                           or codes.max() >= n_classes):
+            raise InvalidInputError(
+                f"{name} must be integer class codes in 0..{n_classes - 1} (positions in the "
+                "class list); map labels to codes first, e.g. with numpy.searchsorted."
+            )
+    true, pred = true.astype(np.intp), pred.astype(np.intp)
     flat = np.bincount(true * n_classes + pred, minlength=n_classes * n_classes)
     return flat.reshape(n_classes, n_classes).astype(np.int64, copy=False)
 

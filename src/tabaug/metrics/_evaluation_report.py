@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.multiclass import unique_labels
 
+from tabaug.exceptions import InvalidInputError
 from tabaug.utils import (
     Report,
     figure_to_png,
@@ -472,7 +473,19 @@ def side_by_side(reports: dict[str, EvaluationReport]) -> str:
     >>> table.splitlines()[0].split()
     ['metric', 'always', '0', 'always', '0', 'better']
     """
+    if not isinstance(reports, dict) or not reports or not all(
+        isinstance(report, EvaluationReport) for report in reports.values()
+    ):
+        raise InvalidInputError(
+            "side_by_side takes a non-empty dict {name: EvaluationReport}, e.g. "
+            "{'plain': evaluate(y, pred_a), 'resampled': evaluate(y, pred_b)}."
+        )
     first = next(iter(reports.values()))
+    if any(report.labels != first.labels for report in reports.values()):
+        raise InvalidInputError(
+            "the reports of side_by_side must cover the same classes (the same labels); "
+            "evaluate every model on the same rows, or pass labels= to evaluate."
+        )
     header = ["metric", first._baseline_header(), *reports]
     rows = []
     for name in METRICS:

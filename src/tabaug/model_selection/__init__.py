@@ -7,7 +7,8 @@
   preprocessing inside;
 * the names of the built-in strategies, samplers and estimators
   (:data:`STRATEGY_NAMES`, ...; :func:`canonical_name` accepts both
-  ``random-over`` and ``random_over``) and :func:`make_sampler`;
+  ``random-over`` and ``random_over``, :func:`canonical_strategy` checks a
+  strategy name, ``smote+corrected`` included) and :func:`make_sampler`;
 * the statistics behind the paired tests: :func:`corrected_resampled_ttest`,
   :func:`holm` and :func:`equivalence_test`.
 
@@ -22,10 +23,15 @@ from tabaug.model_selection._compare import compare
 from tabaug.model_selection._estimators import make_estimator
 from tabaug.model_selection._names import (
     DEFAULT_STRATEGIES,
+    ENSEMBLE_NAMES,
     ESTIMATOR_NAMES,
     SAMPLER_NAMES,
     STRATEGY_NAMES,
+    TEST_NAMES,
+    VARIANT_NAMES,
+    add_variants,
     canonical_name,
+    canonical_strategy,
     make_sampler,
 )
 from tabaug.model_selection._result import ComparisonResult
@@ -38,12 +44,17 @@ from tabaug.model_selection._stats import (
 
 __all__ = [
     "DEFAULT_STRATEGIES",
+    "ENSEMBLE_NAMES",
     "ESTIMATOR_NAMES",
     "SAMPLER_NAMES",
     "STRATEGY_NAMES",
+    "TEST_NAMES",
+    "VARIANT_NAMES",
     "ComparisonResult",
     "PairedTest",
+    "add_variants",
     "canonical_name",
+    "canonical_strategy",
     "compare",
     "corrected_resampled_ttest",
     "equivalence_test",

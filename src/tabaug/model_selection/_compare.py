@@ -1,44 +1,40 @@
 """compare: does resampling help *this* model on *this* data? The orchestration.
 
 :func:`compare` fits every strategy (no resampling, class weights, decision
-threshold tuning, each resampler) on the same repeated stratified folds,
-resamples inside the training folds only, scores each fit on the untouched
-validation fold, and tests each strategy against no resampling with a paired
-test over those folds. The jobs live beside it: strategies (``_strategies``),
-scores (``_scoring``), folds and fits (``_folds``), statistics (``_stats``)
-and the result with its renderings (``_result``).
+threshold tuning, each resampler, ensembles) on the same repeated stratified
+folds, resamples inside the training folds only, scores each fit on the
+untouched validation fold, and tests each strategy against no resampling
+with a paired test over those folds, for one model or several. The jobs live
+beside it: input checks (``_checks``), strategies (``_strategies``), scores
+(``_scoring``), folds and fits (``_folds``), the runs of each model
+(``_runs``), statistics (``_stats``) and the result with its renderings
+(``_result``, ``_summary``, ``_plots``).
 """
 
 from __future__ import annotations
 
-import numbers
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
 
-from tabaug.exceptions import InvalidParameterError, InvalidTypeError, TabaugWarning
-from tabaug.model_selection._folds import FitTask, make_splits, run_task, with_progress
-from tabaug.model_selection._result import ComparisonResult, summarize
-from tabaug.model_selection._scoring import resolve_scoring, threshold_target
-from tabaug.model_selection._stats import paired_tests, winners
-from tabaug.model_selection._strategies import (
-    BASELINE,
-    Skip,
-    StrategyPlan,
-    build_model,
-    fit_smote_to_folds,
-    inner_cv,
-    resolve_strategies,
-    sampler_goes_first,
+from tabaug.exceptions import InvalidParameterError
+from tabaug.model_selection._checks import (
+    check_columns,
+    check_models,
+    check_settings,
+    describe,
 )
+from tabaug.model_selection._folds import make_splits
+from tabaug.model_selection._result import ComparisonResult
+from tabaug.model_selection._runs import RunTables, finish_run, plan_run, run_fits, tasks_of
+from tabaug.model_selection._scoring import ScoringPlan, resolve_scoring, threshold_target
+from tabaug.model_selection._strategies import inner_cv
+from tabaug.model_selection._summary import summarize, summarize_models
 from tabaug.utils import (
     check_consistent_length,
     check_features,
-    check_option,
-    check_scalar,
     check_target,
     plain_value,
     require_classes,
@@ -46,7 +42,11 @@ from tabaug.utils import (
 
 __all__ = ["compare"]
 
-SAMPLER_POSITIONS = ("auto", "first", "before_estimator")
+_WILCOXON_NOTE = (
+    "test: Wilcoxon signed-rank test over the paired split differences, offered to compare "
+    "with published work; it ignores that the training sets of the splits overlap, so it "
+    "overstates significance (test='corrected_t' accounts for the overlap)."
+)
 
 
 def compare(
@@ -66,6 +66,7 @@ def compare(
     min_effect: float = 0.01,
     alpha: float = 0.05,
     sampler_position: str = "auto",
+    test: str = "corrected_t",
 ) -> ComparisonResult:
     """Compare resampling strategies against no resampling, leak-free, on the same folds.
 
@@ -81,12 +82,19 @@ def compare(
         categorical columns as categories.
     y : array-like of shape (n_samples,)
         Class labels (binary or multiclass).
-    estimator : classifier
+    estimator : classifier or dict of str to classifier
         The model to compare strategies for: any scikit-learn classifier or
         Pipeline (categorical encoding can live inside it; see
         ``sampler_position``). Cloned for every fit; parameters named
         ``random_state`` that are None are seeded from ``random_state`` so
-        that runs repeat.
+        that runs repeat. A dict compares several models at once (whether
+        balancing helps depends on the learner): every model runs every
+        strategy on the same splits; the result then has a ``model``
+        column, ``winners`` per model, and the Holm correction runs within
+        each model and score. A model from scikit-learn (or
+        imbalanced-learn) without a Pipeline or ColumnTransformer inside is
+        refused before the first fit when ``X`` has text or category
+        columns it cannot read (see :func:`make_estimator`).
     strategies : list, dict or None, default=None
         What to compare. Names: ``'none'`` (the estimator as given),
         ``'class_weight'`` (its ``class_weight='balanced'``, also on the last
@@ -98,12 +106,26 @@ def compare(
         (tabaug's RandomOverSampler, RandomUnderSampler, SMOTE and
         GaussianNoiseOverSampler), ``'ctgan'`` and ``'tvae'`` (the deep
         oversamplers; only when named, and only with ``pip install
-        "tabaug[deep]"``). A list may also hold sampler objects (tabaug or
+        "tabaug[deep]"``), ``'balanced_bagging'`` and ``'easy_ensemble'``
+        (imbalanced-learn's BalancedBaggingClassifier and
+        EasyEnsembleClassifier around the final step of a Pipeline
+        estimator, so its preprocessing still sees the columns of ``X``, or
+        around the whole estimator otherwise; only when named). Every
+        resampling strategy ``<name>`` also comes as ``'<name>+corrected'``
+        (the same fits, with probabilities mapped back to the real class
+        shares: ``ResampledClassifier(probabilities="prior_corrected")``;
+        ``<name>`` is added if not given) and ``'<name>+calibrated'`` (its own
+        fits, ``probabilities="calibrated"``, with an inner cross-validation
+        of each training fold); only when named, so the default Holm family
+        is unchanged. ``predict`` of both keeps the resampled decision, so
+        their label scores equal ``<name>``'s and only the probability
+        scores move. A list may also hold sampler objects (tabaug or
         imbalanced-learn; each is named after its class), and a dict maps
-        your names to samplers (or None for a built-in name). None means
-        every name above except ``'ctgan'`` and ``'tvae'``. ``'none'`` is
-        always run first, as the baseline. Names take hyphens or underscores
-        (``'random-over'`` and ``'random_over'``).
+        your names to samplers (or None for a built-in name or variant).
+        None means ``'none'``, ``'class_weight'``, ``'threshold'``,
+        ``'random_over'``, ``'random_under'``, ``'smote'`` and ``'noise'``.
+        ``'none'`` is always run first, as the baseline. Names take hyphens
+        or underscores (``'random-over'`` and ``'random_over'``).
     cv : int, cross-validation splitter, iterable of (train, test) or None, default=None
         None: 5-fold stratified cross-validation repeated ``n_repeats``
         times (``StratifiedGroupKFold`` with shuffling when ``groups`` is
@@ -115,11 +137,17 @@ def compare(
         class; ``zero_division=0``), ``'average_precision'`` (PR-AUC of the
         minority class; macro one-vs-rest on multiclass), ``'mcc'``,
         ``'brier'`` (binary: the minority class's Brier score, 0..1;
-        multiclass: the multiclass Brier score, 0..2; lower is better). Any
+        multiclass: the multiclass Brier score, 0..2), ``'log_loss'``
+        (probabilities clipped to [1e-15, 1]) and ``'ece'`` (expected
+        calibration error in 10 equal-width bins, weighted by their rows, of
+        the minority class's probability on binary targets and of the top
+        label's on multiclass ones); lower is better for these three. Any
         scikit-learn scorer name is accepted too, and a dict maps names to
         scorers ``scorer(estimator, X, y)`` (greater is better). None means
-        all built-ins. ``fit_time`` (seconds, resampling included) is always
-        added.
+        all built-ins (those needing probabilities are left out, with a
+        note, for a model without ``predict_proba``). ``fit_time`` (seconds,
+        resampling included; a ``+corrected`` strategy shows its base's) is
+        always added.
     n_repeats : int, default=3
         Repeats of the k-fold split.
     random_state : int, RandomState instance or None, default=None
@@ -142,12 +170,19 @@ def compare(
         Where a sampler goes. ``'first'``: in front of the whole estimator
         (``ResampledClassifier(sampler, estimator)``), so it sees the columns
         of ``X`` as given. ``'before_estimator'``: when ``estimator`` is a
-        Pipeline, between its preprocessing and its final step (an
-        imbalanced-learn Pipeline), so distance-based samplers such as SMOTE
-        see scaled features. ``'auto'``: ``'first'`` when ``X`` has
+        Pipeline, between its preprocessing and its final step (the final
+        step becomes a ResampledClassifier), so distance-based samplers such
+        as SMOTE see scaled features. ``'auto'``: ``'first'`` when ``X`` has
         categorical columns (category, bool, object or string dtypes; so
         SMOTE sees categories and never interpolates one-hot floats), else
-        ``'before_estimator'``.
+        ``'before_estimator'``. A sampler that fails on data with categorical
+        columns while in front of the estimator gets a note on how to move it.
+    test : {'corrected_t', 'wilcoxon'}, default='corrected_t'
+        The paired test against ``none``: Nadeau and Bengio's corrected
+        resampled t-test, or a Wilcoxon signed-rank test over the paired
+        split differences, offered only to compare with published work that
+        used it: it ignores the overlap of the training sets and overstates
+        significance (the result's notes say so). Holm-corrected either way.
 
     Returns
     -------
@@ -174,10 +209,16 @@ def compare(
     t-test (and a Wilcoxon signed-rank test, which makes the same
     independence assumption) would call far too many differences
     significant. The p-values of the strategies are Holm-adjusted within
-    each score; a difference is significant when the adjusted p-value is
-    below ``alpha`` and its size at least ``min_effect``. Splits where a
+    each score (and model); a difference is significant when the adjusted
+    p-value is below ``alpha`` and its size at least ``min_effect``. Splits where a
     strategy and ``none`` score the same give a difference of 0 and a
     p-value of 1. The summary reads the primary score only.
+
+    Warnings that the fits raise (ConvergenceWarning, ExtremeOversamplingWarning,
+    ...) are gathered: each kind is shown once, with how many times it was
+    raised, and listed in the notes. With ``n_jobs`` and joblib's threading
+    backend, Python's warning filters are shared by the threads, so a count
+    can miss a warning raised while another fit finished.
 
     Examples
     --------
@@ -195,25 +236,22 @@ def compare(
     >>> frame[frame.score == "balanced_accuracy"].shape[0]
     3
     """
-    _check_settings(n_repeats, min_effect, alpha, sampler_position, n_jobs)
+    check_settings(n_repeats, min_effect, alpha, sampler_position, n_jobs, test)
     X = check_features(X, owner="compare")
     y, _ = check_target(y)
     check_consistent_length(X.shape[0], y.shape[0])
     classes, counts = require_classes(y, what="there is nothing to balance or compare")
-    _check_estimator(estimator)
-    class_counts = {
-        plain_value(label): int(count) for label, count in zip(classes, counts, strict=True)
-    }
+    models = check_models(estimator)
+    for name, model in models.items():
+        check_columns(X, model, name)
     minority = plain_value(classes[int(np.argmin(counts))])
 
-    scoring_plan = resolve_scoring(scoring, estimator)
+    scoring_plan = _common_scoring(scoring, models)
     if primary not in scoring_plan.names:
         raise InvalidParameterError(
             f"primary={primary!r} is not among the scores ({', '.join(scoring_plan.names)}); "
             "pick one of them or add it to scoring."
         )
-    score_names = scoring_plan.all_names
-    greater = scoring_plan.greater_is_better()
 
     rng = check_random_state(random_state) if random_state is not None else None
     splits = make_splits(X, y, groups, cv, n_repeats, rng, counts, classes)
@@ -221,155 +259,101 @@ def compare(
         seeds = [None] * len(splits.pairs)
     else:
         seeds = rng.randint(np.iinfo(np.int32).max, size=len(splits.pairs)).tolist()
-
-    plan = resolve_strategies(strategies, estimator, len(classes))
-    _warn_skipped(plan.skipped)
-    plan = fit_smote_to_folds(plan, y, splits.pairs)
-    first = sampler_goes_first(sampler_position, X, estimator)
     threshold = threshold_target(primary, scoring_plan, classes, minority)
-    if "threshold" in plan.kinds().values():
-        plan = plan.with_note(threshold.note)
     inner_folds = inner_cv(counts, splits.pairs)
 
-    tasks = [
-        FitTask(
-            strategy.name,
-            split_index,
-            build_model(strategy, estimator, first, seeds[split_index], threshold.scorer,
-                        inner_folds),
-            *splits.pairs[split_index],
-        )
-        for split_index in range(len(splits.pairs))
-        for strategy in plan.strategies
-    ]
-    from joblib import Parallel, delayed
+    # plain loops, not comprehensions: the warnings these calls raise point at the caller
+    runs = []
+    for name, model in models.items():
+        runs.append(plan_run(name, model, strategies, X, y, splits, sampler_position,
+                             threshold, len(classes), inner_folds))
+    tasks = sorted((task for run in runs
+                    for task in tasks_of(run, splits, seeds, threshold, inner_folds)),
+                   key=lambda task: task.split_index)
+    records, warning_notes = run_fits(tasks, X, y, scoring_plan, minority, classes, n_jobs,
+                                      progress)
+    tables = []
+    for run in runs:
+        tables.append(finish_run(run, records, splits, scoring_plan, primary, min_effect,
+                                 alpha, test))
 
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-    outputs = parallel(
-        delayed(run_task)(task, X, y, scoring_plan, minority, classes, BASELINE)
-        for task in tasks
-    )
-    records = list(with_progress(outputs, len(tasks), progress))
-    plan, failures = _drop_failed(plan, records)
-    _warn_skipped(failures)
-
-    fold_scores = _fold_table(records, plan, splits, score_names)
-    names = plan.names
-    tests = paired_tests(fold_scores, names, score_names, greater, BASELINE, min_effect, alpha)
-    best = winners(tests, primary, greater[primary])
-    skipped = {skip.name: skip.reason for skip in plan.skipped}
-    placement = "placement of samplers: " + (
-        "in front of the whole estimator (ResampledClassifier), on the columns of X as given"
-        if first
-        else "between the estimator's preprocessing and its final step "
-        "(imbalanced-learn Pipeline)"
-    ) + "."
-    summary = summarize(
-        fold_scores, tests, primary, best, plan.kinds(), skipped, min_effect, alpha, greater
-    )
-    return ComparisonResult(
-        fold_scores=fold_scores,
-        tests=tests,
-        summary=summary,
-        winners=best,
-        strategies=names,
-        skipped=skipped,
-        scores=score_names,
+    greater = scoring_plan.greater_is_better()
+    common = dict(
+        scores=scoring_plan.all_names,
         primary=primary,
         greater_is_better=greater,
-        notes=[placement, *scoring_plan.notes, *plan.notes],
         n_splits=splits.n_splits,
         n_repeats=splits.n_repeats,
         min_effect=min_effect,
         alpha=alpha,
-        estimator_name=_describe(estimator),
         classes=[plain_value(label) for label in classes],
-        class_counts=class_counts,
+        class_counts={plain_value(label): int(count)
+                      for label, count in zip(classes, counts, strict=True)},
         minority=minority,
         cv_description=splits.description,
+        test=test,
+    )
+    extra_notes = [*warning_notes, *([_WILCOXON_NOTE] if test == "wilcoxon" else [])]
+    if None in models:
+        return _single_result(tables[0], scoring_plan, extra_notes, common)
+    return _multi_result(tables, scoring_plan, extra_notes, common)
+
+
+def _common_scoring(scoring: Any, models: dict) -> ScoringPlan:
+    """The scores every model can give (with one model: its own), and the notes on the rest."""
+    plans = {name: resolve_scoring(scoring, model) for name, model in models.items()}
+    if None in plans:
+        return plans[None]
+    first = next(iter(plans.values()))
+    names = tuple(n for n in first.names if all(n in plan.names for plan in plans.values()))
+    notes = tuple(f"{name}: {note}" for name, plan in plans.items() for note in plan.notes)
+    return ScoringPlan(names, first.custom, notes)
+
+
+def _single_result(tables: RunTables, scoring: ScoringPlan, extra_notes: list[str],
+                   common: dict) -> ComparisonResult:
+    run = tables.run
+    skipped = {skip.name: skip.reason for skip in run.plan.skipped}
+    summary = summarize(tables.fold_scores, tables.tests, common["primary"], tables.winners,
+                        run.plan.kinds(), skipped, common["min_effect"], common["alpha"],
+                        common["greater_is_better"])
+    return ComparisonResult(
+        fold_scores=tables.fold_scores,
+        tests=tables.tests,
+        summary=summary,
+        winners=tables.winners,
+        strategies=run.plan.names,
+        skipped=skipped,
+        notes=[run.placement, *scoring.notes, *run.plan.notes, *extra_notes],
+        estimator_name=describe(run.estimator),
+        reliability=tables.reliability,
+        **common,
     )
 
 
-def _fold_table(records: list, plan: StrategyPlan, splits: Any, score_names: list[str]
-                ) -> pd.DataFrame:
-    """The fold scores of the strategies that ran, in strategy then split order."""
-    kept = set(plan.names)
-    fold_scores = pd.DataFrame.from_records(
-        [record.row() for record in records if record.strategy in kept]
+def _multi_result(tables: list[RunTables], scoring: ScoringPlan, extra_notes: list[str],
+                  common: dict) -> ComparisonResult:
+    def with_model(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+        return frame.assign(model=name)[["model", *frame.columns]]
+
+    models = [table.run.name for table in tables]
+    strategies = list(dict.fromkeys(name for table in tables for name in table.run.plan.names))
+    notes = [f"{table.run.name}: {note}" for table in tables
+             for note in (table.run.placement, *table.run.plan.notes)]
+    return ComparisonResult(
+        fold_scores=pd.concat([with_model(t.fold_scores, t.run.name) for t in tables],
+                              ignore_index=True),
+        tests=pd.concat([with_model(t.tests, t.run.name) for t in tables], ignore_index=True),
+        summary=summarize_models(tables, common["primary"], common["min_effect"],
+                                 common["alpha"], common["greater_is_better"]),
+        winners={table.run.name: table.winners for table in tables},
+        strategies=strategies,
+        skipped={f"{table.run.name}/{skip.name}": skip.reason for table in tables
+                 for skip in table.run.plan.skipped},
+        notes=[*notes, *scoring.notes, *extra_notes],
+        estimator_name="; ".join(f"{t.run.name}: {describe(t.run.estimator)}" for t in tables),
+        reliability=pd.concat([with_model(t.reliability, t.run.name) for t in tables],
+                              ignore_index=True),
+        models=models,
+        **common,
     )
-    fold_scores["repeat"] = [splits.repeat_of[i] for i in fold_scores["split"]]
-    fold_scores["fold"] = [splits.fold_of[i] for i in fold_scores["split"]]
-    fold_scores = fold_scores[
-        ["strategy", "split", "repeat", "fold", "n_train", "n_test", *score_names]
-    ]
-    order = {name: i for i, name in enumerate(plan.names)}
-    fold_scores["_order"] = fold_scores["strategy"].map(order)
-    return (
-        fold_scores.sort_values(["_order", "split"], kind="stable")
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
-
-
-def _drop_failed(plan: StrategyPlan, records: list) -> tuple[StrategyPlan, list[Skip]]:
-    """The plan without every strategy that failed on some split, and the skips saying why."""
-    failed: dict[str, str] = {}
-    for record in records:
-        if record.error is not None and record.strategy not in failed:
-            failed[record.strategy] = f"failed on split {record.split} ({record.error})"
-    skips = [Skip(name, reason, warn=True) for name, reason in failed.items()]
-    return plan.without(skips), skips
-
-
-def _warn_skipped(skips: Any) -> None:
-    for skip in skips:
-        if skip.warn:
-            warnings.warn(f"strategy {skip.name!r} skipped: {skip.reason}", TabaugWarning,
-                          stacklevel=3)
-
-
-# --------------------------------------------------------------------------- input checks
-
-
-def _check_settings(
-    n_repeats: Any, min_effect: Any, alpha: Any, sampler_position: Any, n_jobs: Any
-) -> None:
-    check_scalar(n_repeats, "n_repeats", owner="compare", kind=numbers.Integral, low=1)
-    check_scalar(min_effect, "min_effect", owner="compare", low=0)
-    check_scalar(alpha, "alpha", owner="compare", low=0, high=1, include_low=False,
-                 include_high=False)
-    check_option(sampler_position, "sampler_position", SAMPLER_POSITIONS, owner="compare")
-    check_scalar(n_jobs, "n_jobs", owner="compare", kind=numbers.Integral, allow_none=True)
-    if n_jobs == 0:
-        raise InvalidParameterError(
-            "compare: n_jobs must be None or a non-zero integer (-1 for every core); got 0."
-        )
-
-
-def _check_estimator(estimator: Any) -> None:
-    if isinstance(estimator, type):
-        raise InvalidTypeError(
-            f"estimator must be an instance, not the class {estimator.__name__}: "
-            f"pass {estimator.__name__}() (with any parameters)."
-        )
-    if not (hasattr(estimator, "fit") and hasattr(estimator, "predict")):
-        raise InvalidTypeError(
-            f"estimator must be a classifier with fit and predict; got "
-            f"{type(estimator).__name__}. Pass e.g. sklearn.linear_model.LogisticRegression()."
-        )
-    if not hasattr(estimator, "get_params"):
-        raise InvalidTypeError(
-            f"estimator {type(estimator).__name__} cannot be cloned (no get_params): "
-            "compare refits a fresh copy on every fold. Use a scikit-learn compatible estimator."
-        )
-
-
-def _describe(estimator: Any) -> str:
-    """``LogisticRegression``, or ``Pipeline(ColumnTransformer, LogisticRegression)``."""
-    steps = getattr(estimator, "steps", None)
-    if isinstance(steps, list):
-        inner = ", ".join(
-            step if isinstance(step, str) else type(step).__name__ for _, step in steps
-        )
-        return f"{type(estimator).__name__}({inner})"
-    return type(estimator).__name__

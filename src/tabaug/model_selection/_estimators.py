@@ -14,7 +14,7 @@ __all__ = ["make_estimator"]
 
 
 def make_estimator(name: str, X: Any, *, random_state: Any = None) -> Any:
-    """One of three standard classifiers, with categorical preprocessing inside.
+    """One of the standard classifiers, with categorical preprocessing inside.
 
     Categorical columns (category, bool, object or string dtypes in a
     DataFrame; non-numeric columns of an object array) are encoded inside the
@@ -23,17 +23,21 @@ def make_estimator(name: str, X: Any, *, random_state: Any = None) -> Any:
 
     Parameters
     ----------
-    name : {'logistic', 'random-forest', 'hist-gradient-boosting'}
+    name : {'logistic', 'random-forest', 'hist-gradient-boosting', 'balanced-random-forest'}
         ``'logistic'``: one-hot encoding of categorical columns, standard
         scaling of numeric ones, ``LogisticRegression(max_iter=1000)``.
         ``'random-forest'``: ordinal encoding, ``RandomForestClassifier()``.
         ``'hist-gradient-boosting'``: ordinal encoding with native
         categorical support, ``HistGradientBoostingClassifier()``.
-        Underscores work in place of hyphens.
+        ``'balanced-random-forest'``: ordinal encoding, imbalanced-learn's
+        ``BalancedRandomForestClassifier()`` (each tree grown on a balanced
+        bootstrap: balancing inside the model, so compare it as a model,
+        next to the others, rather than as a strategy). Underscores work in
+        place of hyphens.
     X : DataFrame or array-like
         The data the model will see (only its column types are read).
     random_state : int or None, default=None
-        Seed of the random forest and gradient boosting.
+        Seed of the forests and the gradient boosting.
 
     Returns
     -------
@@ -90,6 +94,10 @@ def make_estimator(name: str, X: Any, *, random_state: Any = None) -> Any:
     )
     if key == "random-forest":
         return make_pipeline(columns, RandomForestClassifier(random_state=random_state))
+    if key == "balanced-random-forest":
+        from imblearn.ensemble import BalancedRandomForestClassifier
+
+        return make_pipeline(columns, BalancedRandomForestClassifier(random_state=random_state))
     mask = [True] * len(categorical) + [False] * len(numeric)
     return make_pipeline(
         columns,

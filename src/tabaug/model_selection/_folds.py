@@ -9,8 +9,12 @@ one bad strategy cannot sink the comparison.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +26,15 @@ from tabaug.exceptions import InsufficientSamplesError, InvalidParameterError
 from tabaug.model_selection._scoring import FIT_TIME, ScoringPlan, fold_scores
 from tabaug.utils import check_consistent_length, label_text
 
-__all__ = ["FitRecord", "FitTask", "Splits", "make_splits", "run_task", "with_progress"]
+__all__ = [
+    "FitRecord",
+    "FitTask",
+    "Splits",
+    "make_splits",
+    "prior_corrected_view",
+    "run_task",
+    "with_progress",
+]
 
 
 @dataclass(frozen=True)
@@ -144,18 +156,29 @@ def _repeats(n: int) -> str:
 
 @dataclass(frozen=True)
 class FitTask:
-    """One strategy's unfitted model on one split."""
+    """One strategy's unfitted model on one split.
+
+    ``corrected`` names the ``+corrected`` variant scored from this same
+    fit with prior-corrected probabilities (no refit), if one was asked for. ``model_name`` is the
+    key of the estimator when several models are compared.
+    """
 
     strategy: str
     split_index: int
     model: Any
     train: np.ndarray
     test: np.ndarray
+    corrected: str = ""
+    model_name: str | None = None
 
 
 @dataclass(frozen=True)
 class FitRecord:
-    """What one task gave: its scores, or why it failed (``error``)."""
+    """What one fit gave: its scores and reliability bins, or why it failed (``error``).
+
+    ``warnings`` holds (category, message) of the warnings the fit raised
+    when it ran in a worker process (in this process, compare gathers them).
+    """
 
     strategy: str
     split: int
@@ -163,6 +186,9 @@ class FitRecord:
     n_test: int = 0
     scores: dict[str, float] = field(default_factory=dict)
     error: str | None = None
+    bins: np.ndarray | None = None
+    model_name: str | None = None
+    warnings: tuple[tuple[type, str], ...] = ()
 
     def row(self) -> dict[str, Any]:
         """The record as a row of ``fold_scores``."""
@@ -179,18 +205,35 @@ def _take(X: Any, rows: np.ndarray) -> Any:
 
 
 def run_task(task: FitTask, X: Any, y: np.ndarray, scoring: ScoringPlan, minority: Any,
-             classes: np.ndarray, baseline: str) -> FitRecord:
-    """Fit ``task.model`` on the training rows and score it on the validation rows.
+             classes: np.ndarray, baseline: str, main_process: int) -> list[FitRecord]:
+    """Fit ``task.model`` on the training rows and score it (and its ``+corrected`` views).
 
     A failure of the ``baseline`` strategy is raised (with the split in a
-    note); any other strategy's failure is returned in the record.
+    note); any other strategy's failure is returned in its records. In a
+    worker process (not ``main_process``) the fit's warnings are caught and
+    returned, since the caller never sees a worker's warnings.
     """
+    if os.getpid() == main_process:
+        return _fit_and_score(task, X, y, scoring, minority, classes, baseline)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        records = _fit_and_score(task, X, y, scoring, minority, classes, baseline)
+    seen = tuple((w.category, str(w.message)) for w in caught)
+    return [dataclasses.replace(records[0], warnings=seen), *records[1:]]
+
+
+def _fit_and_score(task: FitTask, X: Any, y: np.ndarray, scoring: ScoringPlan,
+                   minority: Any, classes: np.ndarray, baseline: str) -> list[FitRecord]:
+    names = [task.strategy, *([task.corrected] if task.corrected else [])]
     try:
         start = time.perf_counter()
         task.model.fit(_take(X, task.train), y[task.train])
         fit_time = time.perf_counter() - start
-        values = fold_scores(task.model, _take(X, task.test), y[task.test], scoring,
-                             minority, classes)
+        X_test, y_test = _take(X, task.test), y[task.test]
+        results = [fold_scores(task.model, X_test, y_test, scoring, minority, classes)]
+        if task.corrected:
+            view = prior_corrected_view(task.model)
+            results += [fold_scores(view, X_test, y_test, scoring, minority, classes)]
     except Exception as error:
         if task.strategy == baseline:
             error.add_note(f"(tabaug.compare: strategy {task.strategy!r}, split "
@@ -198,10 +241,28 @@ def run_task(task: FitTask, X: Any, y: np.ndarray, scoring: ScoringPlan, minorit
             raise
         # One strategy failing (a class too small for it, a constant model) must not
         # sink the comparison: the strategy is dropped with the reason in the notes.
-        return FitRecord(task.strategy, task.split_index,
-                         error=f"{type(error).__name__}: {error}")
-    return FitRecord(task.strategy, task.split_index, int(task.train.size),
-                     int(task.test.size), {**values, FIT_TIME: fit_time})
+        return [FitRecord(name, task.split_index, error=f"{type(error).__name__}: {error}",
+                          model_name=task.model_name) for name in names]
+    # the +corrected view shares the fit (and its fit time) of the strategy it corrects
+    return [
+        FitRecord(name, task.split_index, int(task.train.size), int(task.test.size),
+                  {**result.values, FIT_TIME: fit_time}, bins=result.bins,
+                  model_name=task.model_name)
+        for name, result in zip(names, results, strict=True)
+    ]
+
+
+def prior_corrected_view(model: Any) -> Any:
+    """The fitted ``model`` (a ResampledClassifier, maybe the last step of a Pipeline), with
+    prior-corrected probabilities: the same fit, seen through another ``probabilities``."""
+    from sklearn.pipeline import Pipeline
+
+    last = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    view = copy.copy(last)
+    view.probabilities = "prior_corrected"
+    if last is model:
+        return view
+    return Pipeline([*model.steps[:-1], (model.steps[-1][0], view)])
 
 
 def with_progress(iterable: Any, total: int, enabled: bool) -> Any:

@@ -3,7 +3,10 @@
 Scores from predicted labels come from the one confusion-matrix engine
 (:func:`tabaug.metrics.confusion_scores`) with ``zero_division=0``: fold
 means and paired tests need a number on every fold, so a 0/0 counts as 0,
-as scikit-learn's ``zero_division=0`` does.
+as scikit-learn's ``zero_division=0`` does. Scores from probabilities
+(Brier, log loss, expected calibration error) read the probability of the
+minority class on binary targets and of the top label on multiclass ones,
+and each fold also counts its reliability bins for the reliability diagram.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ __all__ = [
     "DEFAULT_SCORES",
     "FIT_TIME",
     "LOWER_IS_BETTER",
+    "N_BINS",
+    "FoldScores",
     "ScoringPlan",
     "ThresholdTarget",
+    "expected_calibration_error",
     "fold_scores",
     "resolve_scoring",
     "threshold_target",
@@ -38,7 +44,13 @@ DEFAULT_SCORES = (
     "average_precision",
     "mcc",
     "brier",
+    "log_loss",
+    "ece",
 )
+#: Equal-width bins of the expected calibration error and the reliability diagram.
+N_BINS = 10
+# log loss clips probabilities to [EPS, 1], as scikit-learn's log_loss did by default
+_EPS = 1e-15
 # What each built-in score is computed from: predicted labels, a ranking
 # score (predict_proba or decision_function), or probabilities.
 _SCORE_INPUT = {
@@ -49,8 +61,10 @@ _SCORE_INPUT = {
     "average_precision": "ranking",
     "mcc": "labels",
     "brier": "probabilities",
+    "log_loss": "probabilities",
+    "ece": "probabilities",
 }
-LOWER_IS_BETTER = frozenset({"brier", "fit_time"})
+LOWER_IS_BETTER = frozenset({"brier", "log_loss", "ece", "fit_time"})
 # Scores the threshold strategy can tune for (the others ignore the threshold or reward
 # predicting the minority everywhere).
 _THRESHOLD_TARGETS = ("balanced_accuracy", "f1_macro", "f1_minority", "mcc")
@@ -136,10 +150,11 @@ def resolve_scoring(scoring: Any, estimator: Any) -> ScoringPlan:
     has_proba = hasattr(estimator, "predict_proba")
     has_ranking = has_proba or hasattr(estimator, "decision_function")
     if not has_proba and scoring is None and has_ranking:
-        names.remove("brier")
+        dropped = [n for n in names if _SCORE_INPUT.get(n) == "probabilities"]
+        names = [n for n in names if n not in dropped]
         notes = (
-            f"brier left out: {type(estimator).__name__} has decision_function but no "
-            "predict_proba, and the Brier score needs probabilities.",
+            f"{', '.join(dropped)} left out: {type(estimator).__name__} has decision_function "
+            "but no predict_proba, and these scores need probabilities.",
         )
     need_proba = [n for n in names if _SCORE_INPUT.get(n) == "probabilities"]
     need_ranking = [n for n in names if _SCORE_INPUT.get(n) == "ranking"]
@@ -232,6 +247,19 @@ def _label_scores(matrix: np.ndarray, minority_index: int) -> dict[str, float]:
     }
 
 
+@dataclass(frozen=True)
+class FoldScores:
+    """The scores of one fit on one validation fold, and its reliability bins.
+
+    ``bins`` has one row per bin (``N_BINS``) and three columns: rows, sum of
+    the predicted probabilities, sum of the outcomes (None without
+    probabilities).
+    """
+
+    values: dict[str, float]
+    bins: np.ndarray | None = None
+
+
 def fold_scores(
     model: Any,
     X_test: Any,
@@ -239,7 +267,7 @@ def fold_scores(
     scoring: ScoringPlan,
     minority: Any,
     classes: np.ndarray,
-) -> dict[str, float]:
+) -> FoldScores:
     """Every score of ``scoring`` (but fit time) for a fitted model on one validation fold."""
     values: dict[str, float] = {}
     builtin = [name for name in scoring.names if name in _SCORE_INPUT]
@@ -256,6 +284,11 @@ def fold_scores(
     elif "ranking" in needs:
         ranking = _aligned_decision(model.decision_function(X_test), model.classes_, classes)
     binary = classes.size == 2
+    truth = (y_test[:, None] == classes[None, :]).astype(np.float64)
+    bins = None
+    if probabilities is not None:
+        predicted, observed = _calibration_pairs(probabilities, truth, minority_index, binary)
+        bins = _reliability_bins(predicted, observed)
     for name in scoring.names:
         if name in scoring.custom:
             values[name] = float(scoring.custom[name](model, X_test, y_test))
@@ -264,13 +297,50 @@ def fold_scores(
         elif name == "average_precision":
             values[name] = _average_precision(y_test, ranking, classes, minority_index, binary)
         elif name == "brier":
-            truth = (y_test[:, None] == classes[None, :]).astype(np.float64)
             if binary:
                 error = probabilities[:, minority_index] - truth[:, minority_index]
                 values[name] = float(np.mean(error**2))
             else:
                 values[name] = float(np.mean(np.sum((probabilities - truth) ** 2, axis=1)))
-    return values
+        elif name == "log_loss":
+            p_true = np.clip(np.sum(probabilities * truth, axis=1), _EPS, 1.0)
+            values[name] = float(-np.mean(np.log(p_true)))
+        elif name == "ece":
+            values[name] = expected_calibration_error(bins)
+    return FoldScores(values, bins)
+
+
+def _calibration_pairs(probabilities: np.ndarray, truth: np.ndarray, minority_index: int,
+                       binary: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(predicted probability, outcome) per row: the minority class, or the top label."""
+    if binary:
+        return probabilities[:, minority_index], truth[:, minority_index]
+    top = np.argmax(probabilities, axis=1)
+    rows = np.arange(probabilities.shape[0])
+    return probabilities[rows, top], truth[rows, top]
+
+
+def _reliability_bins(predicted: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    which = np.minimum((predicted * N_BINS).astype(np.intp), N_BINS - 1)
+    return np.column_stack([
+        np.bincount(which, minlength=N_BINS).astype(np.float64),
+        np.bincount(which, weights=predicted, minlength=N_BINS),
+        np.bincount(which, weights=observed, minlength=N_BINS),
+    ])
+
+
+def expected_calibration_error(bins: np.ndarray) -> float:
+    """ECE from reliability bins: the row-weighted mean gap between predicted and observed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bins = np.zeros((10, 3)); bins[2] = [10, 2.5, 2]; bins[8] = [10, 8.5, 9]
+    >>> round(expected_calibration_error(bins), 3)
+    0.05
+    """
+    counts, predicted, observed = bins[:, 0], bins[:, 1], bins[:, 2]
+    return float(np.sum(np.abs(predicted - observed)) / counts.sum())
 
 
 def _aligned(proba: np.ndarray, model_classes: Any, classes: np.ndarray) -> np.ndarray:

@@ -23,15 +23,18 @@ from tabaug.exceptions import InvalidParameterError
 from tabaug.model_selection._names import (
     DEEP_SAMPLER_NAMES,
     DEFAULT_STRATEGIES,
+    ENSEMBLE_NAMES,
     SAMPLER_NAMES,
     STRATEGY_NAMES,
     canonical_name,
     make_sampler,
+    split_variant,
 )
 from tabaug.utils import categorical_columns
 
 __all__ = [
     "BASELINE",
+    "RESAMPLING_KINDS",
     "Skip",
     "Strategy",
     "StrategyPlan",
@@ -46,20 +49,28 @@ __all__ = [
 logger = logging.getLogger("tabaug")
 
 BASELINE = "none"
+#: Kinds of strategy that resample (a sampler, its +corrected view, an ensemble).
+RESAMPLING_KINDS = frozenset({"sampler", "corrected", "ensemble"})
 
 
 @dataclass(frozen=True)
 class Strategy:
     """One strategy: its name, its kind and what it needs to build a model.
 
-    ``kind`` is ``"none"``, ``"class_weight"``, ``"threshold"`` or
-    ``"sampler"``.
+    ``kind`` is ``"none"``, ``"class_weight"``, ``"threshold"``, ``"sampler"``
+    (``probabilities`` says what its ResampledClassifier's predict_proba
+    gives: ``+calibrated`` strategies are samplers with ``"calibrated"``),
+    ``"ensemble"`` (``balanced_bagging``, ``easy_ensemble``) or
+    ``"corrected"`` (scored from the fits of the sampler ``base``, with
+    prior-corrected probabilities: it has no model of its own).
     """
 
     name: str
     kind: str
     sampler: Any = None
     class_weight_params: tuple[str, ...] = ()
+    probabilities: str = "resampled"
+    base: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,20 +134,28 @@ def resolve_strategies(strategies: Any, estimator: Any, n_classes: int) -> Strat
         requested.insert(0, (BASELINE, None))
     else:
         requested.sort(key=lambda item: item[0] != BASELINE)
+    requested, added = _with_bases(requested)
 
-    resolved: list[Strategy] = []
+    resolved: dict[str, Strategy] = {}
     skips: list[Skip] = []
+    given = dict(requested)
     for name, value in requested:
         if value is not None:
-            resolved.append(_custom_strategy(name, value))
+            resolved[name] = _custom_strategy(name, value)
             continue
-        strategy, reason = builtin_strategy(name, estimator, n_classes)
+        base, variant = split_variant(name)
+        if variant:
+            strategy, reason = _variant_strategy(name, base, variant, given, resolved,
+                                                 estimator)
+        else:
+            strategy, reason = builtin_strategy(name, estimator, n_classes)
         if strategy is not None:
-            resolved.append(strategy)
+            resolved[name] = strategy
             continue
         logger.info("compare: %s skipped: %s", name, reason)
         skips.append(Skip(name, reason, warn=explicit))
-    return StrategyPlan(tuple(resolved)).without(skips)
+    plan = StrategyPlan(tuple(resolved.values()), notes=tuple(added))
+    return plan.without(skips)
 
 
 def _requested(strategies: Any) -> list[tuple[str, Any]]:
@@ -146,7 +165,7 @@ def _requested(strategies: Any) -> list[tuple[str, Any]]:
     if isinstance(strategies, str) or hasattr(strategies, "fit_resample"):
         return [_named(strategies)]
     if isinstance(strategies, dict):
-        return [(str(name), value) if value is not None else _named(str(name))
+        return [(_own_name(str(name)), value) if value is not None else _named(str(name))
                 for name, value in strategies.items()]
     if isinstance(strategies, list | tuple):
         return [_named(item) for item in strategies]
@@ -156,14 +175,33 @@ def _requested(strategies: Any) -> list[tuple[str, Any]]:
     )
 
 
+def _own_name(name: str) -> str:
+    if "+" in name:
+        raise InvalidParameterError(
+            f"strategy name {name!r}: '+' is kept for the variants of a resampling strategy; "
+            f"name the sampler without it and add '<name>+corrected' or '<name>+calibrated'."
+        )
+    return name
+
+
 def _named(item: Any) -> tuple[str, Any]:
     if isinstance(item, str):
+        base, variant = split_variant(item)
+        if variant:
+            if base in STRATEGY_NAMES and base not in SAMPLER_NAMES:
+                raise InvalidParameterError(
+                    f"{item!r}: '+{variant}' applies to a resampling strategy (a sampler: "
+                    f"{', '.join(SAMPLER_NAMES)} or your own); {base!r} is not one. Name a "
+                    "sampler, e.g. 'smote+corrected'."
+                )
+            return f"{base}+{variant}", None
         key = canonical_name(item)
         if key not in STRATEGY_NAMES:
             raise InvalidParameterError(
                 f"unknown strategy {item!r}. Valid names: {', '.join(STRATEGY_NAMES)} "
-                "(hyphens or underscores); or pass a sampler object (any imbalanced-learn "
-                "sampler), or a dict {name: sampler}."
+                "(hyphens or underscores), '<sampler>+corrected' and '<sampler>+calibrated'; "
+                "or pass a sampler object (any imbalanced-learn sampler), or a dict "
+                "{name: sampler}."
             )
         return key, None
     if hasattr(item, "fit_resample"):
@@ -172,6 +210,54 @@ def _named(item: Any) -> tuple[str, Any]:
         f"strategies holds {type(item).__name__}; each entry must be a strategy name "
         f"({', '.join(STRATEGY_NAMES)}) or a sampler with fit_resample."
     )
+
+
+def _with_bases(requested: list[tuple[str, Any]]) -> tuple[list[tuple[str, Any]], list[str]]:
+    """Add the strategy a ``+corrected`` variant reads its fits from, when it was not asked for."""
+    names = {name for name, _ in requested}
+    out, notes = [], []
+    for name, value in requested:
+        base, variant = split_variant(name) if value is None else (name, "")
+        if variant and base not in names and base not in SAMPLER_NAMES:
+            raise InvalidParameterError(
+                f"{name!r} names {base!r}, which is neither a built-in sampler "
+                f"({', '.join(SAMPLER_NAMES)}) nor one of the strategies given; add "
+                f"{{{base!r}: sampler}} to strategies."
+            )
+        if variant == "corrected" and base not in names:
+            out.append((base, None))
+            names.add(base)
+            notes.append(f"{base} added: {name} scores {base}'s fits with prior-corrected "
+                         "probabilities.")
+        out.append((name, value))
+    return out, notes
+
+
+def _variant_strategy(name: str, base: str, variant: str, given: dict[str, Any],
+                      resolved: dict[str, Strategy], estimator: Any
+                      ) -> tuple[Strategy | None, str]:
+    """``<base>+corrected`` (scored from base's fits) or ``<base>+calibrated`` (its own fits)."""
+    has_proba = hasattr(estimator, "predict_proba")
+    if variant == "corrected":
+        if base not in resolved:
+            return None, f"it reads the fits of {base}, which was skipped"
+        if not has_proba:
+            return None, (f"{type(estimator).__name__} has no predict_proba, so there are no "
+                          "probabilities to correct")
+        return Strategy(name, "corrected", base=base), ""
+    if not (has_proba or hasattr(estimator, "decision_function")):
+        return None, (f"{type(estimator).__name__} has neither predict_proba nor "
+                      "decision_function, so there is nothing to calibrate")
+    if base in resolved:
+        sampler = resolved[base].sampler
+    elif given.get(base) is not None:
+        sampler = given[base]
+    else:
+        strategy, reason = builtin_strategy(base, estimator, 2)
+        if strategy is None:
+            return None, reason
+        sampler = strategy.sampler
+    return Strategy(name, "sampler", sampler=sampler, probabilities="calibrated", base=base), ""
 
 
 def _custom_strategy(name: str, sampler: Any) -> Strategy:
@@ -221,6 +307,8 @@ def builtin_strategy(name: str, estimator: Any, n_classes: int) -> tuple[Strateg
         return Strategy(name, "threshold"), ""
     if name in DEEP_SAMPLER_NAMES:
         return _deep_strategy(name)
+    if name in ENSEMBLE_NAMES:
+        return Strategy(name, "ensemble"), ""
     if name in SAMPLER_NAMES:
         return Strategy(name, "sampler", sampler=make_sampler(name)), ""
     raise InvalidParameterError(f"unknown strategy {name!r}.")
@@ -255,25 +343,38 @@ def _class_weight_params(estimator: Any) -> tuple[str, ...]:
     return tuple(key for key in nested if key.count("__") == depth)
 
 
-def fit_smote_to_folds(plan: StrategyPlan, y: np.ndarray, splits: list) -> StrategyPlan:
-    """The plan with the built-in SMOTE's k_neighbors lowered to what every training fold allows."""
-    smote = next((s for s in plan.strategies if s.name == "smote"), None)
-    if smote is None or not hasattr(smote.sampler, "k_neighbors"):
-        return plan
-    k = smote.sampler.k_neighbors
-    if not isinstance(k, int):
-        return plan
-    smallest = min(int(np.unique(y[train], return_counts=True)[1].min()) for train, _ in splits)
-    if smallest > k:
-        return plan
-    if smallest < 2:
-        return plan.without([Skip("smote", f"a training fold has a class of {smallest} row")])
-    sampler = clone(smote.sampler).set_params(k_neighbors=smallest - 1)
-    return plan.replaced(
-        dataclasses.replace(smote, sampler=sampler),
-        f"smote: k_neighbors lowered from {k} to {smallest - 1}, since the smallest class "
-        f"has {smallest} rows in some training fold.",
-    )
+def fit_smote_to_folds(plan: StrategyPlan, y: np.ndarray, splits: list, inner_folds: int
+                       ) -> StrategyPlan:
+    """The plan with the built-in SMOTE's k_neighbors lowered to what every training fold allows.
+
+    ``smote+calibrated`` resamples the inner training parts of its calibration
+    (``inner_folds`` of them), which are smaller still.
+    """
+    smallest = None
+    for name in ("smote", "smote+calibrated"):
+        smote = next((s for s in plan.strategies if s.name == name), None)
+        if smote is None or not isinstance(getattr(smote.sampler, "k_neighbors", None), int):
+            continue
+        if smallest is None:
+            smallest = min(int(np.unique(y[train], return_counts=True)[1].min())
+                           for train, _ in splits)
+        rows, where = smallest, "some training fold"
+        if name != "smote":
+            rows -= math.ceil(smallest / inner_folds)
+            where = "some inner training fold of the calibration"
+        k = smote.sampler.k_neighbors
+        if rows > k:
+            continue
+        if rows < 2:
+            plan = plan.without([Skip(name, f"a training fold has a class of {rows} row")])
+            continue
+        sampler = clone(smote.sampler).set_params(k_neighbors=rows - 1)
+        plan = plan.replaced(
+            dataclasses.replace(smote, sampler=sampler),
+            f"{name}: k_neighbors lowered from {k} to {rows - 1}, since the smallest class "
+            f"has {rows} rows in {where}.",
+        )
+    return plan
 
 
 def sampler_goes_first(position: str, X: Any, estimator: Any) -> bool:
@@ -303,7 +404,10 @@ def build_model(
 
         model = TunedThresholdClassifierCV(model, scoring=threshold_scorer, cv=inner_folds)
     elif strategy.kind == "sampler":
-        model = _with_sampler(model, clone(strategy.sampler), sampler_first)
+        model = _with_sampler(model, clone(strategy.sampler), sampler_first,
+                              strategy.probabilities, inner_folds)
+    elif strategy.kind == "ensemble":
+        model = _with_ensemble(model, strategy.name)
     if seed is not None:
         params = model.get_params(deep=True)
         unset = {
@@ -315,19 +419,34 @@ def build_model(
     return model
 
 
-def _with_sampler(estimator: Any, sampler: Any, first: bool) -> Any:
-    if first or not (isinstance(estimator, SklearnPipeline) and len(estimator.steps) > 1):
-        from tabaug.pipeline import ResampledClassifier
+def _is_pipeline(estimator: Any) -> bool:
+    return isinstance(estimator, SklearnPipeline) and len(estimator.steps) > 1
 
-        return ResampledClassifier(sampler, estimator)
-    from imblearn.pipeline import Pipeline
 
-    taken = {name for name, _ in estimator.steps}
-    name = "resample"
-    while name in taken:
-        name += "_"
-    steps = list(estimator.steps)
-    return Pipeline([*steps[:-1], (name, sampler), steps[-1]])
+def _with_sampler(estimator: Any, sampler: Any, first: bool, probabilities: str,
+                  inner_folds: int) -> Any:
+    """ResampledClassifier(sampler, estimator), or in place of a Pipeline's final step."""
+    from tabaug.pipeline import ResampledClassifier
+
+    params = {}
+    if probabilities != "resampled":
+        params = {"probabilities": probabilities, "calibration_cv": inner_folds}
+    if first or not _is_pipeline(estimator):
+        return ResampledClassifier(sampler, estimator, **params)
+    last_name, last = estimator.steps[-1]
+    return estimator.set_params(**{last_name: ResampledClassifier(sampler, last, **params)})
+
+
+def _with_ensemble(estimator: Any, name: str) -> Any:
+    """imbalanced-learn's ensemble around the final step of a Pipeline, or the whole estimator."""
+    from imblearn.ensemble import BalancedBaggingClassifier, EasyEnsembleClassifier
+
+    ensemble = {"balanced_bagging": BalancedBaggingClassifier,
+                "easy_ensemble": EasyEnsembleClassifier}[name]
+    if not _is_pipeline(estimator):
+        return ensemble(estimator=estimator)
+    last_name, last = estimator.steps[-1]
+    return estimator.set_params(**{last_name: ensemble(estimator=last)})
 
 
 def inner_cv(counts: np.ndarray, splits: list) -> int:

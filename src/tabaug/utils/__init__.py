@@ -12,6 +12,8 @@ never a private name of another package.
 - the table codec (``_table``): numbers and category codes out, the caller's
   dtypes back;
 - atomic writes (``_atomic``): a failed write leaves the old file untouched;
+- nearest neighbours (``_neighbors``): exact, or approximate with the
+  optional faiss backend, behind one function;
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
   rendering (``_report``), file reading and writing (``_io``) and the PyTorch
   helpers (``_torch``: import, device, seeding, progress; torch imported on use);
@@ -55,9 +57,11 @@ from tabaug.utils._io import (
     iter_chunks,
     read_table,
     require_columns,
+    table_bytes,
     write_table,
 )
 from tabaug.utils._lazy import dask_backend, is_dask_collection
+from tabaug.utils._neighbors import APPROXIMATE_ABOVE, Neighbors, has_faiss, nearest_neighbors
 from tabaug.utils._report import (
     UNDEFINED,
     Report,
@@ -99,8 +103,10 @@ from tabaug.utils._validation import (
 )
 
 __all__ = [
+    "APPROXIMATE_ABOVE",
     "CHUNK_ROWS",
     "UNDEFINED",
+    "Neighbors",
     "Report",
     "TableCodec",
     "TargetInfo",
@@ -130,6 +136,7 @@ __all__ = [
     "format_number",
     "format_p_value",
     "get_config",
+    "has_faiss",
     "has_matplotlib",
     "html_fragment",
     "html_page",
@@ -144,6 +151,7 @@ __all__ = [
     "label_text",
     "memory_limit",
     "mixed_features",
+    "nearest_neighbors",
     "neighbour_modes",
     "new_figure",
     "parse_bytes",
@@ -159,6 +167,7 @@ __all__ = [
     "resolve_sampling_strategy",
     "seeded_torch",
     "set_config",
+    "table_bytes",
     "take_rows",
     "text_table",
     "value_difference_embedding",

@@ -24,6 +24,7 @@ import pandas as pd
 
 from tabaug.exceptions import InvalidInputError
 from tabaug.utils._csv import check_fields, check_utf8, csv_header, csv_pieces, encoding_error
+from tabaug.utils._settings import check_memory
 
 #: Rows per chunk when streaming a file.
 CHUNK_ROWS = 1_000_000
@@ -281,11 +282,59 @@ def _arrow_batches(path: Path, columns: Sequence[str] | None, as_text: bool) -> 
 CSV_PIECE_BYTES = 16 << 20
 
 
+#: A CSV file's table in memory is about this many times the file's size (numbers parse
+#: to 8 bytes from a few characters; short texts take more as Python objects).
+_CSV_EXPANSION = 1.5
+
+
+def table_bytes(path: Any, columns: Sequence[str] | None = None) -> float:
+    """About how many bytes reading ``path`` (only ``columns``) whole takes in memory.
+
+    Parquet: the uncompressed size of the column chunks read, from the file's
+    metadata; CSV: the file's size times 1.5, scaled by the share of columns read.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_text("a,b\\n1,2\\n")
+    >>> table_bytes(path) > 0
+    True
+    """
+    path = _existing(path)
+    with _reading(path):
+        if file_format(path) == "parquet":
+            _pyarrow()
+            import pyarrow.parquet as pq
+
+            metadata = pq.ParquetFile(path).metadata
+            wanted = None if columns is None else set(columns)
+            total = 0
+            for group in range(metadata.num_row_groups):
+                row_group = metadata.row_group(group)
+                for index in range(row_group.num_columns):
+                    chunk = row_group.column(index)
+                    if wanted is None or chunk.path_in_schema in wanted:
+                        total += chunk.total_uncompressed_size
+            return float(total)
+        share = 1.0 if columns is None else len(columns) / max(len(columns_of(path)), 1)
+        return path.stat().st_size * _CSV_EXPANSION * share
+
+
 def read_table(path: Any, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """Read a whole CSV or Parquet file (only ``columns`` if given) into a DataFrame."""
+    """Read a whole CSV or Parquet file (only ``columns`` if given) into a DataFrame.
+
+    The table's size is estimated first (:func:`table_bytes`) and refused
+    above tabaug's memory limit, before anything is read.
+    """
     path = _existing(path)
     if columns is not None:
         require_columns(path, columns)
+    check_memory(
+        table_bytes(path, columns),
+        what=f"reading {path.name} whole",
+        fix="read fewer columns, split the file, or use a streaming or Dask path",
+    )
     with _reading(path):
         if file_format(path) == "parquet":
             _pyarrow()
