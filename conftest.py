@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 _SRC = Path(__file__).parent / "src" / "tabaug"
-# module file -> extra module it imports at the top
+# module file (or package folder) -> extra module it imports at the top
 _IMPORT_NEEDS = {
     _SRC / "deep" / "_nets.py": "torch",
+    _SRC / "_dask": "dask",
 }
 
 
@@ -30,9 +31,11 @@ def _missing(module: str) -> bool:
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    needed = _IMPORT_NEEDS.get(Path(collection_path))
-    if needed is not None and _missing(needed):
-        return True
+    path = Path(collection_path)
+    for place in (path, *path.parents):
+        needed = _IMPORT_NEEDS.get(place)
+        if needed is not None and _missing(needed):
+            return True
     return None
 
 

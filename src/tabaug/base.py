@@ -17,6 +17,12 @@ of imbalanced-learn:
 Subclasses implement ``_fit_resample(X, y)``, which receives ``X`` as a
 DataFrame, ndarray or sparse matrix and ``y`` as a 1-D ndarray, and returns
 ``(X_res, y_res)`` in the same container as ``X``.
+
+Dask collections (a Dask DataFrame ``X`` and Dask Series ``y``) take the same
+calls: ``fit`` and ``fit_resample`` hand them to ``tabaug._dask``, which counts
+the classes in one pass, sets the same fitted attributes (through
+``_record_features`` and ``_warn_extreme``) and returns a lazy pair. Dask is
+only imported there: the type's module tells a Dask collection apart.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ from tabaug.utils import (
     check_memory,
     check_target,
     container_kind,
+    dask_backend,
+    is_dask_collection,
     label_text,
     require_classes,
     resolve_sampling_strategy,
@@ -100,6 +108,9 @@ class BaseResampler(BaseSampler):
             The fitted sampler.
         """
         self._validate_params()
+        if is_dask_collection(X) or is_dask_collection(y):
+            dask_backend().fit(self, X, y)
+            return self
         X, y_1d, _ = self._check_inputs(X, y)
         self._set_strategy(y_1d)
         self._fit_model(X, y_1d)
@@ -123,11 +134,14 @@ class BaseResampler(BaseSampler):
         Returns
         -------
         X_resampled : same type as ``X``
-            The resampled data, with a fresh ``RangeIndex`` for DataFrames.
+            The resampled data, with a fresh ``RangeIndex`` for DataFrames (for
+            Dask, a lazy DataFrame indexed by int64 global row positions).
         y_resampled : same type as ``y``
             The labels of ``X_resampled``.
         """
         self._validate_params()
+        if is_dask_collection(X) or is_dask_collection(y):
+            return dask_backend().fit_resample(self, X, y, **params)
         x_kind = container_kind(X)
         X, y_1d, target = self._check_inputs(X, y)
         self._set_strategy(y_1d)

@@ -7,9 +7,9 @@ from typing import Any
 
 from tabaug._audit._checks import prepare_table, run_difficulty, run_leakage, split_duplicates
 from tabaug._audit._counting import count_classes
-from tabaug._audit._inputs import read_input
+from tabaug._audit._inputs import AuditInput, Table, read_input
 from tabaug._audit._result import BalanceAudit
-from tabaug.utils import check_option, check_scalar
+from tabaug.utils import check_option, check_scalar, dask_backend, is_dask_collection
 
 __all__ = ["audit"]
 
@@ -43,7 +43,11 @@ def audit(
           pyarrow's streaming CSV reader when pyarrow is installed), so
           memory stays flat in the number of rows. CSV labels that are all
           whole numbers are read as integers, others as text; empty CSV
-          fields are missing values.
+          fields are missing values;
+        - a Dask DataFrame (``tabaug[dask]``): counts by one pass over the
+          partitions, difficulty on a seeded sample of ``max_rows`` rows
+          drawn across partitions (the leakage checks need a sample in
+          memory for now).
     target : str, optional
         The target column; required for a DataFrame or a file.
     split : str or array-like, optional
@@ -157,15 +161,23 @@ def audit(
     check_scalar(
         random_state, "random_state", owner="audit", kind=numbers.Integral, low=0, allow_none=True
     )
-    inputs = read_input(
-        data,
-        target,
-        split,
-        check_leakage,
-        difficulty=difficulty,
-        max_rows=max_rows,
-        random_state=random_state,
-    )
+    if is_dask_collection(data):
+        counts, target_name, sample = dask_backend().audit_input(
+            data, target, split, check_leakage, difficulty=difficulty, max_rows=max_rows,
+            random_state=random_state,
+        )
+        inputs = AuditInput(counts, None, target_name, None,
+                            None if sample is None else Table(*sample))
+    else:
+        inputs = read_input(
+            data,
+            target,
+            split,
+            check_leakage,
+            difficulty=difficulty,
+            max_rows=max_rows,
+            random_state=random_state,
+        )
     counting = count_classes(inputs.counts, inputs.target, minority_threshold, extreme_ratio)
     warnings, notes = list(counting.warnings), []
     encoded, rows = prepare_table(inputs.table, counting)

@@ -30,13 +30,15 @@ from tabaug.utils import (
     check_labels,
     check_memory,
     check_scalar,
+    dask_backend,
     format_p_value,
+    is_dask_collection,
     label_text,
     plain_value,
     require_classes,
 )
 
-__all__ = ["evaluate"]
+__all__ = ["encode_labels", "evaluate", "evaluate_counts"]
 
 #: Significance level of the binomial test behind ``is_paradox``.
 ALPHA = 0.05
@@ -121,38 +123,108 @@ def evaluate(
     (0.0, 0.0, None)
     """
     check_scalar(n_bootstrap, "n_bootstrap", owner="evaluate", kind=numbers.Integral, low=0)
+    if any(is_dask_collection(value) for value in (y_true, y_pred, y_score)):
+        return dask_backend().evaluate(y_true, y_pred, y_score=y_score, labels=labels,
+                                       n_bootstrap=n_bootstrap, random_state=random_state)
     true = check_labels(y_true, name="y_true")
     pred = check_labels(y_pred, name="y_pred")
     check_consistent_length(len(true), len(pred), names=("y_true", "y_pred"))
     require_classes(true, name="y_true", what="accuracy cannot be compared with a majority "
                     "baseline (a single class is its own majority)")
-    classes, true_codes, pred_codes = _encode(true, pred, labels)
+    classes, true_codes, pred_codes = encode_labels(true, pred, labels)
     n_classes = len(classes)
     scores = _check_scores(y_score, len(true), n_classes)
 
-    model = confusion_scores(count_confusion(true_codes, pred_codes, n_classes),
-                             zero_division="undefined")
-    model_ranking = _ranking_scores(true_codes, scores, model.support)
-    dummy = DummyClassifier(strategy="most_frequent").fit(np.zeros((len(true), 1)), true_codes)
-    majority = int(dummy.predict(np.zeros((1, 1)))[0])
-    baseline_scores = None
+    matrix = count_confusion(true_codes, pred_codes, n_classes)
+    support = matrix.sum(axis=1)
+    model_ranking = _ranking_scores(true_codes, scores, support)
+    base_ranking = None
     if scores is not None:
-        # The dummy's predict_proba: the class shares of y_true on every row.
+        # The baseline's predict_proba: the class shares of y_true on every row.
+        dummy = DummyClassifier(strategy="most_frequent").fit(np.zeros((len(true), 1)),
+                                                              true_codes)
         prior = np.zeros(n_classes)
         prior[dummy.classes_] = dummy.class_prior_
         if scores.ndim == 2:
             baseline_scores = np.tile(prior, (len(true), 1))
         else:
             baseline_scores = np.full(len(true), prior[1])
-    base = confusion_scores(
-        count_confusion(true_codes, np.full_like(true_codes, majority), n_classes),
-        zero_division="undefined",
+        base_ranking = _ranking_scores(true_codes, baseline_scores, support)
+    return evaluate_counts(
+        matrix, classes, ranking=model_ranking if scores is not None else None,
+        baseline_ranking=base_ranking, n_bootstrap=n_bootstrap, random_state=random_state,
     )
-    base_ranking = _ranking_scores(true_codes, baseline_scores, base.support)
+
+
+def evaluate_counts(
+    confusion_matrix: Any,
+    labels: Any,
+    *,
+    ranking: dict | None = None,
+    baseline_ranking: dict | None = None,
+    n_bootstrap: int = 1000,
+    random_state: int | None = 0,
+    notes: Any = (),
+) -> EvaluationReport:
+    """The evaluation report of a confusion matrix counted elsewhere (a database, Dask).
+
+    Every label metric, the baseline, the verdict and the bootstrap
+    intervals depend only on the confusion matrix, so this gives exactly
+    what :func:`evaluate` gives on the rows behind it.
+
+    Parameters
+    ----------
+    confusion_matrix : array-like of int, shape (n_classes, n_classes)
+        Rows are true classes, columns predicted classes, in ``labels`` order.
+    labels : sequence
+        The classes.
+    ranking, baseline_ranking : dict, optional
+        ``{"pr_auc": float, "roc_auc": float}`` of the model's scores and of
+        the baseline's (the class shares on every row), when there are scores.
+    n_bootstrap : int, default=1000
+        As in :func:`evaluate`.
+    random_state : int or None, default=0
+        As in :func:`evaluate`.
+    notes : sequence of str, default=()
+        Notes added after the report's own (e.g. how areas were computed).
+
+    Returns
+    -------
+    EvaluationReport
+
+    Examples
+    --------
+    >>> from tabaug.metrics import evaluate_counts
+    >>> report = evaluate_counts([[100, 0], [10, 0]], [0, 1])
+    >>> report.is_paradox, report.per_class[1]["recall"]
+    (True, 0.0)
+    """
+    check_scalar(n_bootstrap, "n_bootstrap", owner="evaluate", kind=numbers.Integral, low=0)
+    matrix = np.asarray(confusion_matrix)
+    classes = [plain_value(label) for label in labels]
+    if (matrix.ndim != 2 or matrix.shape != (len(classes), len(classes))
+            or matrix.dtype.kind not in "iu" or (matrix < 0).any()):
+        raise InvalidInputError(
+            f"confusion_matrix must be a square array of non-negative counts, one row and one "
+            f"column per label ({len(classes)}); got shape {matrix.shape}, dtype {matrix.dtype}."
+        )
+    matrix = matrix.astype(np.int64)
+    support = matrix.sum(axis=1)
+    require_classes(np.asarray(classes, dtype=object)[support > 0], name="y_true",
+                    what="accuracy cannot be compared with a majority baseline (a single "
+                    "class is its own majority)")
+    n_samples = int(support.sum())
+    model = confusion_scores(matrix, zero_division="undefined")
+    # the most frequent true class, ties to the first: DummyClassifier's choice
+    majority = int(np.argmax(support))
+    base_matrix = np.zeros_like(matrix)
+    base_matrix[:, majority] = support
+    base = confusion_scores(base_matrix, zero_division="undefined")
+    no_scores = {"pr_auc": None, "roc_auc": None}
 
     n_correct = int(model.hits.sum())
-    nir = float(np.bincount(true_codes, minlength=n_classes).max() / len(true))
-    p_value = float(binomtest(n_correct, len(true), nir, alternative="greater").pvalue)
+    nir = float(support.max() / n_samples)
+    p_value = float(binomtest(n_correct, n_samples, nir, alternative="greater").pvalue)
     is_paradox = bool(model.accuracy <= nir or p_value >= ALPHA)
 
     per_class = _per_class(model, classes)
@@ -160,45 +232,54 @@ def evaluate(
     for code, (recall_ci, f1_ci) in intervals.items():
         per_class[classes[code]]["recall_ci"] = recall_ci
         per_class[classes[code]]["f1_ci"] = f1_ci
-    notes = _undefined_notes(model, classes, scores is not None)
+    notes_out = _undefined_notes(model, classes, ranking is not None)
     if base.mcc is None and model.mcc is not None:
-        notes.append(
+        notes_out.append(
             "The baseline's MCC is undefined: it always predicts one class, so MCC's "
             "denominator is 0 (scikit-learn's matthews_corrcoef returns 0.0 there)."
         )
     if intervals:
         few = ", ".join(str(classes[code]) for code in intervals)
-        notes.append(
+        notes_out.append(
             f"Recall and F1 of classes with fewer than {FEW_ROWS} rows ({few}) come with 95% "
             f"percentile bootstrap intervals ({n_bootstrap} resamples of the rows, "
             f"seed {random_state})."
         )
+    notes_out.extend(notes)
 
     verdict = _verdict(model, classes, majority, nir, p_value, is_paradox,
                        base.balanced_accuracy)
-    baseline = _overall(base, base_ranking)
+    baseline = _overall(base, baseline_ranking or no_scores)
     baseline["predicts"] = classes[majority]
     baseline["per_class"] = {
         label: {key: values[key] for key in ("precision", "recall", "f1", "support")}
         for label, values in _per_class(base, classes).items()
     }
     return EvaluationReport(
-        **_overall(model, model_ranking),
+        **_overall(model, ranking or no_scores),
         per_class=per_class,
         baseline=baseline,
         no_information_rate=nir,
         p_value=p_value,
         is_paradox=is_paradox,
         verdict=verdict,
-        notes=notes,
+        notes=notes_out,
         labels=list(classes),
         confusion_matrix=model.matrix,
-        n_samples=len(true),
+        n_samples=n_samples,
     )
 
 
-def _encode(true: np.ndarray, pred: np.ndarray, labels: Any) -> tuple[list[Any], Any, Any]:
-    """The classes, and the position of each true and predicted label among them."""
+def encode_labels(true: np.ndarray, pred: np.ndarray, labels: Any
+                  ) -> tuple[list[Any], Any, Any]:
+    """The classes, and the position of each true and predicted label among them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> encode_labels(np.array([1, 0]), np.array([0, 0]), None)[0]
+    [0, 1]
+    """
     if labels is None:
         try:
             classes = list(unique_labels(true, pred))

@@ -26,7 +26,6 @@ import numbers
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from imblearn.utils import check_neighbors_object
 from scipy import sparse
 from sklearn.base import clone
@@ -34,13 +33,17 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from tabaug.base import BaseOverResampler
-from tabaug.exceptions import InsufficientSamplesError, InvalidInputError
-from tabaug.utils import TableCodec, append_rows, fill_doc, label_text
-
-# Rows interpolated per block: two gathered blocks of this many rows stay in cache.
-_BLOCK = 8192
-# Beyond this many one-hot columns, the categorical part of the distance goes sparse.
-_DENSE_ONE_HOT_LIMIT = 256
+from tabaug.exceptions import InvalidInputError
+from tabaug.utils import (
+    TableCodec,
+    append_rows,
+    fill_doc,
+    interpolate_rows,
+    mixed_features,
+    neighbour_modes,
+    require_neighbours,
+    value_difference_embedding,
+)
 
 
 @fill_doc
@@ -174,9 +177,11 @@ class SMOTE(BaseOverResampler):
             neighbours = self._neighbours(codec, members, y)
             partner = neighbours[base, neighbour_slot]
             if codec.n_numeric:
-                _interpolate(codec.numeric[members], base, partner, steps, numeric_out[start:stop])
+                interpolate_rows(
+                    codec.numeric[members], base, partner, steps, numeric_out[start:stop]
+                )
             if codes_out is not None and codec.n_categorical:
-                modes = _neighbour_modes(codec.codes[members], neighbours, rng)
+                modes = neighbour_modes(codec.codes[members], neighbours, rng)
                 codes_out[start:stop] = modes[base]
             start = stop
 
@@ -185,9 +190,9 @@ class SMOTE(BaseOverResampler):
         if not codec.n_categorical:
             features = codec.numeric[members]
         elif not codec.n_numeric:
-            features = _value_difference_embedding(codec.codes, y)[members]
+            features = value_difference_embedding(codec.codes, y)[members]
         else:
-            features = _mixed_features(codec.numeric[members], codec.codes[members])
+            features = mixed_features(codec.numeric[members], codec.codes[members])
         nn = clone(self.nn_)
         nn.fit(features)
         return nn.kneighbors(features, return_distance=False)[:, 1:]
@@ -229,99 +234,9 @@ def _draw_plan(sampler: SMOTE, y: np.ndarray, rng: np.random.RandomState) -> lis
         if n_new == 0:
             continue
         members = np.flatnonzero(y == label)
-        if members.size < k + 1:
-            raise InsufficientSamplesError(
-                f"{label_text(label, prefix=True)} has {members.size} rows, but SMOTE with "
-                f"k_neighbors={k} needs at least {k + 1} (each row plus its {k} neighbours). Use "
-                f"k_neighbors={max(members.size - 1, 1)} or less, or RandomOverSampler for "
-                "classes this small."
-            )
+        require_neighbours(label, members.size, k)
         draws = rng.randint(0, members.size * k, size=n_new)
         steps = rng.uniform(size=n_new)
         plan.append((label, members, draws // k, draws % k, steps))
     return plan
 
-
-def _interpolate(
-    source: np.ndarray,
-    base: np.ndarray,
-    partner: np.ndarray,
-    steps: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    """``out[i] = source[base[i]] + steps[i] * (source[partner[i]] - source[base[i]])``.
-
-    Done a block of rows at a time in ``out``'s dtype, so no full-size
-    temporary is ever built.
-    """
-    dtype = out.dtype
-    steps = steps.astype(dtype, copy=False)
-    start_block = np.empty((min(_BLOCK, base.size), source.shape[1]), dtype=dtype)
-    partner_block = np.empty_like(start_block)
-    for start in range(0, base.size, _BLOCK):
-        stop = min(start + _BLOCK, base.size)
-        size = stop - start
-        a, b = start_block[:size], partner_block[:size]
-        np.take(source, base[start:stop], axis=0, out=a)
-        np.take(source, partner[start:stop], axis=0, out=b)
-        np.subtract(b, a, out=b)
-        np.multiply(b, steps[start:stop, None], out=b)
-        np.add(a, b, out=out[start:stop])
-
-
-def _neighbour_modes(
-    codes: np.ndarray, neighbours: np.ndarray, rng: np.random.RandomState
-) -> np.ndarray:
-    """Most frequent code among each row's neighbours, per column; ties at random."""
-    modes = np.empty_like(codes)
-    for j in range(codes.shape[1]):
-        votes = codes[neighbours, j]
-        counts = (votes[:, :, None] == votes[:, None, :]).sum(axis=2).astype(np.float64)
-        counts += rng.uniform(0.0, 0.5, size=counts.shape)
-        modes[:, j] = votes[np.arange(votes.shape[0]), counts.argmax(axis=1)]
-    return modes
-
-
-def _mixed_features(numeric: np.ndarray, codes: np.ndarray) -> Any:
-    """SMOTENC's distance space: numeric columns, plus one-hot categories scaled.
-
-    Each one-hot entry is ``median_std / 2`` where ``median_std`` is the median
-    standard deviation of the class's numeric columns, so a category mismatch
-    weighs like a typical numeric difference (Chawla et al. 2002, SMOTE-NC).
-    """
-    median_std = float(np.median(numeric.std(axis=0)))
-    value = median_std / 2 if median_std > 0 else 1.0
-    one_hot = []
-    width = 0
-    for j in range(codes.shape[1]):
-        local, _ = pd.factorize(codes[:, j])
-        n_values = int(local.max()) + 1
-        width += n_values
-        one_hot.append(
-            sparse.csr_matrix(
-                (np.full(local.size, value), (np.arange(local.size), local)),
-                shape=(local.size, n_values),
-            )
-        )
-    categorical = sparse.hstack(one_hot, format="csr")
-    if width <= _DENSE_ONE_HOT_LIMIT:
-        return np.hstack([numeric, categorical.toarray()])
-    return sparse.hstack([sparse.csr_matrix(numeric), categorical], format="csr")
-
-
-def _value_difference_embedding(codes: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Embed each categorical value as P(class | value) over the whole data.
-
-    The squared Euclidean distance between two embedded rows is the value
-    difference metric with r=2 (Stanfill and Waltz 1986), the distance
-    imbalanced-learn's SMOTEN uses, so nearest neighbours agree with it.
-    """
-    classes, y_codes = np.unique(y, return_inverse=True)
-    blocks = []
-    for j in range(codes.shape[1]):
-        n_values = int(codes[:, j].max()) + 1
-        table = np.zeros((n_values, classes.size))
-        np.add.at(table, (codes[:, j], y_codes), 1.0)
-        table /= np.maximum(table.sum(axis=1, keepdims=True), 1.0)
-        blocks.append(table[codes[:, j]])
-    return np.hstack(blocks)

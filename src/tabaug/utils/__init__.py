@@ -16,7 +16,11 @@ never a private name of another package.
   optional faiss backend, behind one function;
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
   rendering (``_report``), file reading and writing (``_io``) and the PyTorch
-  helpers (``_torch``: import, device, seeding, progress; torch imported on use).
+  helpers (``_torch``: import, device, seeding, progress; torch imported on use);
+- SMOTE's kernels (``_interpolation``), shared by the in-memory SMOTE and its
+  Dask path; ``sampling_strategy`` resolved from class counts alone
+  (``_strategy``), and recognising a Dask collection without importing Dask
+  (``_lazy``).
 
 Examples
 --------
@@ -36,6 +40,14 @@ from tabaug.utils._config import (
 )
 from tabaug.utils._docstrings import fill_doc
 from tabaug.utils._indexing import take_rows
+from tabaug.utils._interpolation import (
+    class_share_embedding,
+    interpolate_rows,
+    mixed_features,
+    neighbour_modes,
+    require_neighbours,
+    value_difference_embedding,
+)
 from tabaug.utils._io import (
     CHUNK_ROWS,
     columns_of,
@@ -48,6 +60,7 @@ from tabaug.utils._io import (
     table_bytes,
     write_table,
 )
+from tabaug.utils._lazy import dask_backend, is_dask_collection
 from tabaug.utils._neighbors import APPROXIMATE_ABOVE, Neighbors, has_faiss, nearest_neighbors
 from tabaug.utils._report import (
     UNDEFINED,
@@ -72,6 +85,7 @@ from tabaug.utils._settings import (
     check_scalar,
     resolve_sampling_strategy,
 )
+from tabaug.utils._strategy import class_targets
 from tabaug.utils._table import TableCodec, append_rows
 from tabaug.utils._torch import import_torch, progress_bar, resolve_device, seeded_torch
 from tabaug.utils._validation import (
@@ -107,10 +121,13 @@ __all__ = [
     "check_option",
     "check_scalar",
     "check_target",
+    "class_share_embedding",
+    "class_targets",
     "columns_of",
     "config_context",
     "container_kind",
     "count_rows",
+    "dask_backend",
     "figure_to_png",
     "file_format",
     "fill_doc",
@@ -125,13 +142,17 @@ __all__ = [
     "html_page",
     "html_table",
     "import_torch",
+    "interpolate_rows",
     "is_categorical_dtype",
+    "is_dask_collection",
     "is_path",
     "iter_chunks",
     "jsonable",
     "label_text",
     "memory_limit",
+    "mixed_features",
     "nearest_neighbors",
+    "neighbour_modes",
     "new_figure",
     "parse_bytes",
     "plain_value",
@@ -141,13 +162,15 @@ __all__ = [
     "read_table",
     "require_classes",
     "require_columns",
-    "resolve_sampling_strategy",
+    "require_neighbours",
     "resolve_device",
+    "resolve_sampling_strategy",
     "seeded_torch",
     "set_config",
     "table_bytes",
     "take_rows",
     "text_table",
+    "value_difference_embedding",
     "write_table",
     "write_text_atomic",
 ]

@@ -18,6 +18,7 @@ import numpy as np
 
 from tabaug.exceptions import InvalidParameterError, MemoryLimitError
 from tabaug.utils._config import format_bytes, memory_limit
+from tabaug.utils._lazy import is_dask_collection
 from tabaug.utils._validation import label_text, plain_value
 
 __all__ = ["check_memory", "check_option", "check_scalar", "resolve_sampling_strategy"]
@@ -118,39 +119,61 @@ def resolve_sampling_strategy(
     prefix = _owner_prefix(owner)
     strategy = sampling_strategy
     if callable(strategy):
-        strategy = strategy(y)
-        if not isinstance(strategy, Mapping):
-            raise InvalidParameterError(
-                f"{prefix}the sampling_strategy callable returned a {type(strategy).__name__}; "
-                "it must return a dict {class: number of rows}, e.g. lambda y: {1: 500}."
-            )
+        strategy = _call_strategy(strategy, y, prefix)
     if isinstance(strategy, Mapping):
-        classes = set(np.unique(y).tolist())
-        for label, count in strategy.items():
-            if plain_value(label) not in classes:
-                raise InvalidParameterError(
-                    f"{prefix}sampling_strategy names {label_text(label, prefix=True)}, which "
-                    f"is not in y (classes: {', '.join(map(label_text, sorted(classes, key=str)))}"
-                    "). Use the labels exactly as they appear in y."
-                )
-            whole = isinstance(count, numbers.Integral) or (
-                isinstance(count, numbers.Real) and float(count).is_integer()
-            )
-            if isinstance(count, bool | np.bool_) or not whole or count < 0:
-                raise InvalidParameterError(
-                    f"{prefix}sampling_strategy[{label_text(label)}] = {count!r} is not a number "
-                    "of rows: give each class a whole, non-negative count, e.g. {1: 500}."
-                )
-        strategy = {label: int(count) for label, count in strategy.items()}
+        strategy = _checked_mapping(strategy, set(np.unique(y).tolist()), prefix)
     try:
         resolved = check_sampling_strategy(strategy, y, sampling_type)
     except (TypeError, ValueError) as error:
-        raise InvalidParameterError(
-            f"{prefix}sampling_strategy={sampling_strategy!r} cannot be used here: {error} "
-            "Use a float ratio in (0, 1] (binary only), one of 'auto', 'minority', "
-            "'not minority', 'not majority', 'all', or a dict {class: number of rows}."
-        ) from error
+        raise _strategy_error(sampling_strategy, error, prefix) from error
     return {plain_value(label): int(n) for label, n in resolved.items()}
+
+
+def _call_strategy(strategy: Any, y: Any, prefix: str) -> Mapping:
+    """A callable ``sampling_strategy``'s dict (lazy Dask counts in it computed together)."""
+    result = strategy(y)
+    if not isinstance(result, Mapping):
+        raise InvalidParameterError(
+            f"{prefix}the sampling_strategy callable returned a {type(result).__name__}; "
+            "it must return a dict {class: number of rows}, e.g. lambda y: {1: 500}."
+        )
+    lazy = [label for label, count in result.items() if is_dask_collection(count)]
+    if lazy:  # counts computed from a Dask y, e.g. {1: (y == 0).sum()}: one pass for all
+        import dask
+
+        values = dask.compute(*[result[label] for label in lazy])
+        computed = dict(zip(lazy, map(plain_value, values), strict=True))
+        result = {**result, **computed}
+    return result
+
+
+def _checked_mapping(strategy: Mapping, classes: Any, prefix: str) -> dict:
+    """A dict strategy naming classes of ``y`` with whole, non-negative counts, as ints."""
+    for label, count in strategy.items():
+        if plain_value(label) not in classes:
+            raise InvalidParameterError(
+                f"{prefix}sampling_strategy names {label_text(label, prefix=True)}, which "
+                f"is not in y (classes: {', '.join(map(label_text, sorted(classes, key=str)))}"
+                "). Use the labels exactly as they appear in y."
+            )
+        whole = isinstance(count, numbers.Integral) or (
+            isinstance(count, numbers.Real) and float(count).is_integer()
+        )
+        if isinstance(count, bool | np.bool_) or not whole or count < 0:
+            raise InvalidParameterError(
+                f"{prefix}sampling_strategy[{label_text(label)}] = {count!r} is not a number "
+                "of rows: give each class a whole, non-negative count, e.g. {1: 500}."
+            )
+    return {label: int(count) for label, count in strategy.items()}
+
+
+def _strategy_error(sampling_strategy: Any, error: Exception, prefix: str
+                    ) -> InvalidParameterError:
+    return InvalidParameterError(
+        f"{prefix}sampling_strategy={sampling_strategy!r} cannot be used here: {error} "
+        "Use a float ratio in (0, 1] (binary only), one of 'auto', 'minority', "
+        "'not minority', 'not majority', 'all', or a dict {class: number of rows}."
+    )
 
 
 # --------------------------------------------------------------------------- memory

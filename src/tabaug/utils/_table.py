@@ -11,7 +11,7 @@ datetimes come back as datetimes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -163,6 +163,19 @@ class TableCodec:
             step=np.ones(numeric_cols.size),
             input_dtype=X.dtype,
         )
+
+    def with_bounds(
+        self, minimum: np.ndarray, maximum: np.ndarray, step: np.ndarray
+    ) -> TableCodec:
+        """A copy that keeps numeric columns in ``[minimum, maximum]`` on multiples of ``step``.
+
+        For a codec built on part of a table (one partition on Dask), whose own
+        range and spacing are not the whole column's.
+        """
+        codec = replace(self, step=np.asarray(step, dtype=np.float64))
+        codec.minimum = np.asarray(minimum, dtype=np.float64)
+        codec.maximum = np.asarray(maximum, dtype=np.float64)
+        return codec
 
     def finalize_numeric(self, values: np.ndarray, clip: bool = False) -> np.ndarray:
         """Round integer columns and keep them (and with ``clip``, all columns) in range.
