@@ -9,6 +9,7 @@ the output graph is inspected. Skipped without ``tabaug[dask]``.
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
@@ -764,3 +765,54 @@ def test_audit_difficulty_runs_on_a_seeded_sample_of_the_dask_rows():
     assert "seeded sample of 600" in " ".join(sampled.notes)
     with pytest.raises(InvalidInputError, match="difficulty needs features"):
         tabaug.audit(ddf[["label", "split"]], target="label", split="split", difficulty=True)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_command_line_on_a_parquet_directory(tmp_path, capsys):
+    from tabaug.cli import main
+
+    folder = tmp_path / "table"
+    folder.mkdir()
+    for i in range(4):
+        rng = np.random.default_rng(i)
+        pd.DataFrame({"x": rng.normal(size=250), "pred": 0,
+                      "label": (rng.random(250) < 0.1).astype(np.int64)}).to_parquet(
+            folder / f"part-{i}.parquet", index=False)
+    frame = pd.read_parquet(folder)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                       dashboard_address=None)
+    try:
+        address = cluster.scheduler_address
+        assert main(["audit", str(folder), "--target", "label", "--format", "json",
+                     "--scheduler", address]) == 0
+        audited = json.loads(capsys.readouterr().out)
+        assert audited["counts"]["all"] == {str(k): v for k, v in
+                                            frame["label"].value_counts().items()}
+        assert main(["evaluate", str(folder / "*.parquet"), "--true", "label", "--pred", "pred",
+                     "--score", "x", "--format", "json", "--scheduler", address]) == 0
+        assert json.loads(capsys.readouterr().out)["n_samples"] == len(frame)
+        out = tmp_path / "resampled"
+        out.mkdir()
+        (out / "old.txt").write_text("old output")
+        assert main(["resample", str(folder), "--target", "label", "--method", "random-under",
+                     "--random-state", "0", "--output", str(out), "--scheduler", address]) == 0
+        result = pd.read_parquet(out)
+        minority = int(frame["label"].sum())
+        assert result["label"].value_counts().to_dict() == {0: minority, 1: minority}
+        assert not (out / "old.txt").exists(), "the new directory replaces the old one"
+        assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
+    finally:
+        cluster.close()
+
+
+def test_command_line_dead_scheduler_is_a_quick_clear_error(tmp_path, capsys):
+    from tabaug.cli import main
+
+    pd.DataFrame({"x": [1.0, 2.0], "label": [0, 1]}).to_parquet(tmp_path / "a.parquet")
+    start = time.perf_counter()
+    assert main(["audit", str(tmp_path), "--target", "label",
+                 "--scheduler", "tcp://127.0.0.1:9"]) == 1
+    assert "no Dask scheduler answered" in capsys.readouterr().err
+    assert time.perf_counter() - start < 30

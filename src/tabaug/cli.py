@@ -37,7 +37,9 @@ import ast
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -110,9 +112,48 @@ def _run_demo(args: argparse.Namespace) -> None:
         sys.stderr.write(f"figure saved to {args.plot}\n")
 
 
+@contextmanager
+def _data_session(args: argparse.Namespace) -> Iterator[bool]:
+    """Yield whether this command runs on Dask, with a client and progress if it does.
+
+    The Dask path is taken for a directory or glob of Parquet files, or when
+    ``--scheduler`` is given; ``local`` starts a cluster sized to the machine.
+    """
+    scheduler = getattr(args, "scheduler", None)
+    from tabaug.utils import dask_backend
+
+    if scheduler is None and not _is_dataset(args.file):
+        yield False
+        return
+    backend = dask_backend()
+    with backend.dask_client(scheduler or "local"), backend.show_progress(sys.stderr.isatty()):
+        yield True
+
+
+def _is_dataset(path: str) -> bool:
+    """A directory or a glob (the Dask path's input), decided without importing Dask."""
+    return any(character in path for character in "*?[") or Path(path).is_dir()
+
+
+def _read(args: argparse.Namespace, on_dask: bool, columns: list[str] | None = None) -> Any:
+    """The input table: a lazy Dask DataFrame on the Dask path, else a pandas DataFrame."""
+    if on_dask:
+        from tabaug.utils import dask_backend
+
+        return dask_backend().read_parquet(args.file, columns=columns)
+    return read_table(args.file, columns=columns)
+
+
 def _run_audit(args: argparse.Namespace) -> None:
     from tabaug import audit
 
+    with _data_session(args) as on_dask:
+        if on_dask:
+            result = audit(_read(args, True), target=args.target, split=args.split,
+                           minority_threshold=args.minority_threshold,
+                           check_leakage=args.check_leakage or None)
+            _write_outputs(result, args)
+            return
     result = audit(
         args.file,
         target=args.target,
@@ -134,14 +175,22 @@ def _run_evaluate(args: argparse.Namespace) -> None:
     from tabaug import evaluate
 
     scores = args.score or []
-    frame = read_table(args.file, columns=list(dict.fromkeys([args.true, args.pred, *scores])))
-    y_score = None
-    if scores:
-        y_score = frame[scores].to_numpy()
-        y_score = y_score[:, 0] if len(scores) == 1 else y_score
-    report = evaluate(
-        _whole_numbers(frame[args.true]), _whole_numbers(frame[args.pred]), y_score=y_score
-    )
+    columns = list(dict.fromkeys([args.true, args.pred, *scores]))
+    with _data_session(args) as on_dask:
+        frame = _read(args, on_dask, columns)
+        if on_dask:
+            y_score = None if not scores else frame[scores[0]] if len(scores) == 1 \
+                else frame[scores]
+            report = evaluate(frame[args.true], frame[args.pred], y_score=y_score)
+        else:
+            y_score = None
+            if scores:
+                y_score = frame[scores].to_numpy()
+                y_score = y_score[:, 0] if len(scores) == 1 else y_score
+            report = evaluate(
+                _whole_numbers(frame[args.true]), _whole_numbers(frame[args.pred]),
+                y_score=y_score,
+            )
     _write_outputs(report, args)
 
 
@@ -189,6 +238,10 @@ def _sampling_strategy(strategy: Any, labels: pd.Series) -> Any:
 
 
 def _run_resample(args: argparse.Namespace) -> None:
+    with _data_session(args) as on_dask:
+        if on_dask:
+            _resample_on_dask(args)
+            return
     require_columns(args.file, [args.target])
     frame = read_table(args.file)
     y = frame[args.target]
@@ -206,6 +259,31 @@ def _run_resample(args: argparse.Namespace) -> None:
     after = pd.Series(y_res).value_counts().to_dict()
     summary = ", ".join(f"{label}: {before.get(label, 0)} -> {after[label]}" for label in after)
     sys.stderr.write(f"{args.output}: {len(frame)} -> {len(result)} rows ({summary})\n")
+
+
+def _resample_on_dask(args: argparse.Namespace) -> None:
+    """Resample a Parquet dataset partition by partition into a Parquet directory."""
+    from tabaug.utils import dask_backend
+
+    backend = dask_backend()
+    X, y = backend.split_target(_read(args, True), args.target)
+    strategy = args.sampling_strategy
+    if isinstance(strategy, dict):
+        strategy = _sampling_strategy(strategy, y.unique().compute())
+    sampler = make_sampler(args.method, sampling_strategy=strategy,
+                           random_state=args.random_state)
+    X_res, y_res = sampler.fit_resample(X, y)
+    backend.write_resampled(X_res, y_res, args.output, target=args.target)
+    sys.stderr.write(f"{args.output}: partitioned Parquet, {X_res.npartitions} partitions\n")
+
+
+def _add_scheduler_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="run on Dask: 'local' (a cluster sized to this machine) or a scheduler address "
+        "such as tcp://host:8786; taken by default, with 'local', when FILE is a directory "
+        "or glob of Parquet files (needs the dask extra)",
+    )
 
 
 def _add_demo(subparsers: Any) -> None:
@@ -254,6 +332,7 @@ def _add_audit(subparsers: Any) -> None:
         help="minority: overall share below F / number of classes (default: 0.5)",
     )
     _add_output_options(parser)
+    _add_scheduler_option(parser)
     parser.set_defaults(run=_run_audit, command_parser=parser)
 
 
@@ -274,6 +353,7 @@ def _add_evaluate(subparsers: Any) -> None:
         "per class in sorted label order",
     )
     _add_output_options(parser)
+    _add_scheduler_option(parser)
     parser.set_defaults(run=_run_evaluate, command_parser=parser)
 
 
@@ -303,6 +383,7 @@ def _add_resample(subparsers: Any) -> None:
         "--output", required=True, metavar="PATH",
         help=".parquet for Parquet, else CSV; written atomically (a failure keeps the old file)",
     )
+    _add_scheduler_option(parser)
     parser.set_defaults(run=_run_resample, command_parser=parser)
 
 
