@@ -807,9 +807,15 @@ def test_command_line_on_a_parquet_directory(tmp_path, capsys):
         cluster.close()
 
 
-def test_command_line_dead_scheduler_is_a_quick_clear_error(tmp_path, capsys):
+def test_command_line_dead_scheduler_is_a_quick_clear_error(tmp_path, capsys, monkeypatch):
+    import functools
+
+    import tabaug._dask
     from tabaug.cli import main
 
+    # the command line waits 10 s for a scheduler; the message, not the wait, is tested here
+    monkeypatch.setattr(tabaug._dask, "dask_client",
+                        functools.partial(tabaug._dask.dask_client, timeout=0.5))
     pd.DataFrame({"x": [1.0, 2.0], "label": [0, 1]}).to_parquet(tmp_path / "a.parquet")
     start = time.perf_counter()
     assert main(["audit", str(tmp_path), "--target", "label",
