@@ -317,3 +317,39 @@ def test_unhashable_cells_are_refused_by_the_difficulty_check_too():
     frame = _blobs(20, 10, offset=3.0).assign(tags=[[1]] * 30)
     with pytest.raises(InvalidInputError, match="column 'tags' holds values of type list"):
         audit(frame, target="y", difficulty=True)
+
+
+def test_difficulty_and_leakage_charts_fit_with_many_long_class_names():
+    pytest.importorskip("matplotlib")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from tabaug._audit import _charts
+
+    rng = np.random.default_rng(10)
+    names = [f"customers who churned in the first month, cohort {i}" for i in range(6)]
+    frame = _blobs(400, 0, offset=0.0, seed=10).assign(
+        y=rng.choice(names, 400, p=[0.5] + [0.1] * 5),
+        split=np.where(rng.random(400) < 0.7, "train", "test"),
+    )
+    result = audit(frame, target="y", split="split", difficulty=True)
+    for make in (_charts.difficulty_figure, _charts.leakage_figure):
+        figure = make(result)
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        figure.draw(renderer)
+        texts = [*figure.legends]
+        for ax in figure.axes:
+            texts += [ax.title, *filter(None, [ax.get_legend()])]
+            for axis, labels, limits in ((1, ax.get_yticklabels(), ax.get_ylim()),
+                                         (0, ax.get_xticklabels(), ax.get_xlim())):
+                low, high = sorted(limits)
+                ticks = [t for t in labels if t.get_visible() and t.get_text()
+                         and low <= t.get_position()[axis] <= high]
+                texts += ticks
+                shown = [t.get_text() for t in ticks]
+                assert len(set(shown)) == len(shown), (make.__name__, shown)
+                boxes = [t.get_window_extent(renderer) for t in ticks]
+                assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= -1 and box.x1 <= figure.bbox.width + 1, make.__name__
+            assert box.y0 >= -1 and box.y1 <= figure.bbox.height + 1, make.__name__

@@ -272,6 +272,52 @@ def _audit_faults() -> list[Fault]:
         Fault("audit-mixed-labels", tabaug.audit,
               (np.array([1] * 30 + ["1"] * 10, dtype=object),), error=InvalidTargetError,
               problem="mixes text and numbers", fix="astype"),
+        *_audit_check_faults(frame),
+    ]
+
+
+def _audit_check_faults(frame: pd.DataFrame) -> list[Fault]:
+    """The difficulty and leakage checks: their settings, and data they cannot judge."""
+    tagged = frame.assign(tags=[[1, 2]] * 40)
+
+    def guarded(**kwargs):
+        with tabaug.config_context(max_memory=300):
+            return tabaug.audit(frame, target="label", split="split", **kwargs)
+
+    def other_columns(**kwargs):
+        return tabaug.audit({"train": (X_NUM, Y_BIN), "test": (X_NUM[:, :2], Y_BIN)}, **kwargs)
+
+    return [
+        Fault("audit-difficulty-setting", tabaug.audit, (Y_BIN,), {"difficulty": "yes"},
+              error=InvalidParameterError, problem="difficulty", fix="one of"),
+        Fault("audit-leakage-setting", tabaug.audit, (Y_BIN,), {"check_leakage": "yes"},
+              error=InvalidParameterError, problem="check_leakage", fix="one of"),
+        Fault("audit-max-rows-small", tabaug.audit, (Y_BIN,), {"max_rows": 5},
+              error=InvalidParameterError, problem="max_rows", fix="must lie"),
+        Fault("audit-max-rows-float", tabaug.audit, (Y_BIN,), {"max_rows": 1e5},
+              error=InvalidParameterError, problem="max_rows", fix="integer"),
+        Fault("audit-random-state-text", tabaug.audit, (Y_BIN,), {"random_state": "seed"},
+              error=InvalidParameterError, problem="random_state", fix="integer or None"),
+        Fault("audit-random-state-negative", tabaug.audit, (Y_BIN,), {"random_state": -1},
+              error=InvalidParameterError, problem="random_state", fix="must lie"),
+        Fault("audit-difficulty-without-features", tabaug.audit, (Y_BIN,),
+              {"difficulty": True}, problem="difficulty needs features", fix="pass"),
+        Fault("audit-difficulty-one-class", tabaug.audit, (frame.assign(label=0),),
+              {"target": "label", "difficulty": True}, error=InvalidTargetError,
+              problem="single class", fix="right column"),
+        Fault("audit-leakage-one-split", tabaug.audit, (frame.drop(columns="split"),),
+              {"target": "label", "check_leakage": True}, problem="at least two splits",
+              fix="pass"),
+        Fault("audit-leakage-unhashable", tabaug.audit, (tagged,),
+              {"target": "label", "split": "split"}, problem="column 'tags' holds .* list",
+              fix="Convert"),
+        Fault("audit-difficulty-unhashable", tabaug.audit, (tagged.drop(columns="split"),),
+              {"target": "label", "difficulty": True}, problem="column 'tags'",
+              fix="Convert"),
+        Fault("audit-split-columns-differ", other_columns, (), {"difficulty": True},
+              problem=r"split 'test' lacks \['2'\]", fix="give every split the same"),
+        Fault("audit-difficulty-memory", guarded, (), {"difficulty": True},
+              error=MemoryLimitError, problem="distance coding", fix="Lower max_rows"),
     ]
 
 
@@ -373,6 +419,46 @@ def test_bad_input_gets_a_clear_error_and_leaves_inputs_alone(fault):
     assert re.search(fault.fix, message), (fault.fix, message)
     assert _FIX_WORDS.search(message), f"the message says no fix: {message}"
     assert _same(before, (fault.args, fault.kwargs)), "the call changed its inputs"
+
+
+# --------------------------------------------------------------------------- awkward, valid
+
+
+def _audit_answers() -> list[tuple[str, Callable[[], Any], Callable[[Any], bool], tuple]]:
+    """Input the audit's checks must answer, not refuse: (id, call, what must hold, inputs)."""
+    split = np.where(np.arange(40) % 4, "train", "test")
+    categorical = pd.DataFrame({"city": FRAME["city"], "plan": RNG.choice(["a", "b"], 40),
+                                "label": Y_BIN})
+    holes = FRAME.assign(income=FRAME["income"].where(np.arange(40) % 5 > 0),
+                         age=np.where(np.arange(40) % 7, FRAME["age"], np.inf),
+                         label=Y_BIN, split=split)
+    lonely = FRAME.assign(label=np.r_[np.zeros(37, int), [1, 1, 1]],
+                          split=["train"] * 37 + ["test", "test", "train"])
+    sparse_splits = {"train": (sparse.csr_matrix(X_NUM[:30]), Y_BIN[::-1][:30]),
+                     "test": (sparse.csr_matrix(X_NUM[30:]), Y_BIN[::-1][30:])}
+    return [
+        ("all-categorical", lambda: tabaug.audit(categorical, target="label", difficulty=True),
+         lambda r: r.overlap["fisher_ratio"] is None and set(r.difficulty) == {1}, (categorical,)),
+        ("nan-and-inf-features", lambda: tabaug.audit(holes, target="label", split="split",
+                                                      difficulty=True),
+         lambda r: r.difficulty is not None and r.leakage["near"] is not None, (holes,)),
+        ("one-training-row", lambda: tabaug.audit(lonely, target="label", split="split",
+                                                  difficulty=True),
+         lambda r: r.leakage["near"] is None and r.difficulty[1]["n_rows"] == 1, (lonely,)),
+        ("sparse-splits", lambda: tabaug.audit(sparse_splits, difficulty=True),
+         lambda r: r.checked == {"difficulty": True, "leakage": True}, (sparse_splits,)),
+    ]
+
+
+AUDIT_ANSWERS = _audit_answers()
+
+
+@pytest.mark.parametrize("case", AUDIT_ANSWERS, ids=[case[0] for case in AUDIT_ANSWERS])
+def test_awkward_but_valid_input_gets_an_answer_and_inputs_stay_alone(case):
+    _, call, holds, inputs = case
+    before = _snapshot(inputs)
+    assert holds(call())
+    assert _same(before, inputs), "the call changed its inputs"
 
 
 # --------------------------------------------------------------------------- images

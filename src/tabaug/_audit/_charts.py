@@ -25,6 +25,20 @@ TYPE_COLOURS = {
 }
 
 
+#: Longest class name written in full on a chart axis (the tables show every name whole).
+LABEL_CHARACTERS = 30
+
+
+def short_label(label: Any) -> str:
+    """A class name for a chart axis: shown literally, cut with an ellipsis when very long."""
+    text = str(label)
+    if len(text) > LABEL_CHARACTERS:
+        # the middle goes: names that differ only at the end ("... 1", "... 2") stay apart
+        head = (LABEL_CHARACTERS - 1) // 2
+        text = text[:head] + "\u2026" + text[len(text) - (LABEL_CHARACTERS - 1 - head):]
+    return plot_text(text)
+
+
 def ratio_text(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.1f}:1"
 
@@ -44,7 +58,7 @@ def shares_figure(result: BalanceAudit) -> Any:
         handles.append(ax.bar(xs, heights, bar))
         for x, h, n in zip(xs, heights, result.counts[split], strict=True):
             ax.text(x, h, f"{n:,}", ha="center", va="bottom", size=7)
-    names = [plot_text(label) for label in labels]
+    names = [short_label(label) for label in labels]
     crowded = sum(len(name) for name in names) > 60 or len(names) > 8
     ax.set_xticks(
         positions, names, rotation=30 if crowded else 0, ha="right" if crowded else "center"
@@ -80,7 +94,7 @@ def difficulty_figure(result: BalanceAudit) -> Any:
                 ax.text(x + share / 2, y, f"{100 * share:.0f}%", ha="center", va="center",
                         size=8, color="white")
         left += shares
-    ax.set_yticks(positions, [plot_text(label) for label in classes])
+    ax.set_yticks(positions, [short_label(label) for label in classes])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the class's rows")
@@ -91,40 +105,53 @@ def difficulty_figure(result: BalanceAudit) -> Any:
 
 
 def leakage_figure(result: BalanceAudit) -> Any:
-    """One panel per check: each class's rate beside the largest class's (grey)."""
+    """One panel per check: each class's rate (a bar per class) beside the largest class's (grey).
+
+    Classes run down a shared vertical axis, so long or many class names are
+    written once and never overlap.
+    """
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
     checks = [name for name in ("exact", "near", "smote") if result.leakage[name] is not None]
     titles = {"exact": "Exact repeats", "near": "Near duplicates", "smote": "On a SMOTE segment"}
-    figure = new_figure(figsize=(2.7 * max(len(checks), 1) + 0.6, 3.2), layout="constrained")
-    axes = figure.subplots(1, max(len(checks), 1), squeeze=False)[0]
+    labels = [
+        label
+        for label in result.labels
+        if any(
+            result.leakage[name]["classes"].get(label, {}).get("rate") is not None
+            for name in checks
+        )
+    ]
+    figure = new_figure(figsize=(9.0, 1.9 + 0.5 * max(len(labels), 1)), layout="constrained")
+    axes = figure.subplots(1, max(len(checks), 1), squeeze=False, sharey=True)[0]
+    positions = np.arange(len(labels))
     handles = []
     for ax, name in zip(axes, checks, strict=False):
         classes = result.leakage[name]["classes"]
-        labels = [label for label, entry in classes.items() if entry["rate"] is not None]
-        rates = np.array([classes[label]["rate"] for label in labels])
-        references = np.array([classes[label]["reference_rate"] for label in labels])
-        colours = ["#c0392b" if classes[label]["flagged"] else "#4878a8" for label in labels]
-        positions = np.arange(len(labels))
+        entries = [classes.get(label, {}) for label in labels]
+        rates = np.array([entry.get("rate") or 0.0 for entry in entries])
+        references = np.array([entry.get("reference_rate") or 0.0 for entry in entries])
+        colours = ["#c0392b" if entry.get("flagged") else "#4878a8" for entry in entries]
         handles = [
-            ax.bar(positions - 0.18, rates, 0.36, color=colours),
-            ax.bar(positions + 0.18, references, 0.36, color="#b0b0b0"),
+            ax.barh(positions - 0.18, rates, 0.36, color=colours),
+            ax.barh(positions + 0.18, references, 0.36, color="#b0b0b0"),
         ]
-        for x, rate, reference_rate in zip(positions, rates, references, strict=True):
-            ax.text(x - 0.18, rate, f"{100 * rate:.0f}%", ha="center", va="bottom", size=7)
-            ax.text(x + 0.18, reference_rate, f"{100 * reference_rate:.0f}%", ha="center",
-                    va="bottom", size=7, color="#555")
-        crowded = len(labels) > 3
-        ax.set_xticks(
-            positions,
-            [plot_text(label) for label in labels],
-            rotation=30 if crowded else 0,
-            ha="right" if crowded else "center",
-        )
+        for y, entry, rate, reference_rate in zip(positions, entries, rates, references,
+                                                  strict=True):
+            shown = "-" if entry.get("rate") is None else f"{100 * rate:.0f}%"
+            ax.text(rate, y - 0.18, f" {shown}", va="center", size=7)
+            ax.text(reference_rate, y + 0.18, f" {100 * reference_rate:.0f}%", va="center",
+                    size=7, color="#555")
         top = max([0.05, *rates, *references])
-        ax.set_ylim(0, min(1.0, top * 1.15) if top < 0.9 else 1.05)
+        ax.set_xlim(0, min(1.0, top * 1.3) if top < 0.75 else 1.2)
         ax.set_title(titles[name], fontsize=10)
-        if ax is axes[0]:
-            ax.set_ylabel("share of held-out rows")
-    reference = plot_text(result.leakage["reference"])
+        ax.xaxis.set_major_locator(MaxNLocator(3, steps=[1, 2, 5, 10]))
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.tick_params(axis="x", labelsize=8)
+    axes[(len(axes) - 1) // 2].set_xlabel("share of held-out rows", fontsize=9)
+    axes[0].set_yticks(positions, [short_label(label) for label in labels])
+    axes[0].invert_yaxis()
+    reference = short_label(result.leakage["reference"])
     figure.legend(
         handles,
         ["class (red: flagged)", f"{reference} (the largest class)"],

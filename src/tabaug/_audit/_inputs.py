@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabaug._audit._leakage import as_frame, hash_splits, row_hashes
+from tabaug._audit._leakage import as_frame, check_same_columns, hash_splits, row_hashes
 from tabaug.exceptions import InvalidInputError
 from tabaug.utils import (
     check_consistent_length,
@@ -158,7 +158,8 @@ def _from_memory(
                     )
                 X, y = value
                 y = as_labels(y, f"y[{name!r}]")
-                check_consistent_length(len(X), len(y), rows=f"rows in split {name!r}")
+                n_rows = X.shape[0] if hasattr(X, "shape") else len(X)  # sparse: no len()
+                check_consistent_length(n_rows, len(y), rows=f"rows in split {name!r}")
                 features[name] = X
                 labels[name] = y
             else:
@@ -204,13 +205,7 @@ def _from_memory(
 def _stack(features: dict[Any, Any], labels: dict[Any, pd.Series]) -> Table:
     """The splits' features as one table (the same columns in every split)."""
     frames = [as_frame(X).reset_index(drop=True) for X in features.values()]
-    first = list(map(str, frames[0].columns))
-    for name, frame in zip(features, frames, strict=True):
-        if list(map(str, frame.columns)) != first:
-            raise InvalidInputError(
-                f"the features of split {name!r} have different columns from the first split; "
-                "every split must have the same feature columns"
-            )
+    check_same_columns(dict(zip(features, frames, strict=True)))
     return Table(
         pd.concat(frames, ignore_index=True),
         np.concatenate([labels[name].to_numpy(dtype=object) for name in features]),

@@ -35,15 +35,27 @@ HASH_CHUNK = 1_000_000
 def hash_splits(features: dict[Any, Any]) -> dict[Any, np.ndarray]:
     """Row hashes of each split's features; every split must have the same columns."""
     frames = {name: as_frame(X) for name, X in features.items()}
-    columns = {name: list(map(str, frame.columns)) for name, frame in frames.items()}
-    first = next(iter(columns.values()))
-    for name, names in columns.items():
-        if names != first:
-            raise InvalidInputError(
-                f"the features of split {name!r} have different columns from the first split; "
-                "every split must have the same feature columns"
-            )
+    check_same_columns(frames)
     return {name: row_hashes(frame) for name, frame in frames.items()}
+
+
+def check_same_columns(frames: dict[Any, pd.DataFrame]) -> None:
+    """Refuse splits whose feature columns differ (by name, in order) from the first split's."""
+    columns = {name: list(map(str, frame.columns)) for name, frame in frames.items()}
+    first_name, first = next(iter(columns.items()))
+    for name, names in columns.items():
+        if names == first:
+            continue
+        missing = [column for column in first if column not in names]
+        extra = [column for column in names if column not in first]
+        differs = "; ".join(
+            [f"lacks {missing[:5]}"] * bool(missing) + [f"has {extra[:5]} too"] * bool(extra)
+        )
+        raise InvalidInputError(
+            f"split {name!r} {differs or 'has its feature columns in another order'} "
+            f"(compared with split {first_name!r}); give every split the same feature "
+            "columns, in the same order"
+        )
 
 
 def as_frame(X: Any) -> pd.DataFrame:

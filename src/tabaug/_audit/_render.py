@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 ratio_text = _charts.ratio_text
 
 NOT_CHECKED = {
-    "difficulty": "Difficulty not checked: use difficulty=True (command line: --difficulty).",
-    "leakage": "Leakage not checked: use check_leakage=True (command line: --check-leakage).",
+    "difficulty": "Difficulty not checked: use difficulty=True (command line: --difficulty); "
+    "it needs the feature columns.",
+    "leakage": "Leakage not checked: use check_leakage=True (command line: --check-leakage); "
+    "it needs the feature columns and a split (split=..., command line: --split).",
 }
 _CHECK_NAMES = {"exact": "exact repeats", "near": "near duplicates", "smote": "SMOTE segments"}
 _PLOT_HINT = 'Charts need matplotlib: pip install "tabaug[plot]".'
