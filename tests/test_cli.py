@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, recall_score
 
+import tabaug
 from tabaug.cli import main
 
 
@@ -242,6 +243,29 @@ def test_audit_text_with_leakage_check(labelled_csv, tmp_path, capsys):
     )
     assert code == 0
     assert "2 of 77 rows of 'test'" in capsys.readouterr().out
+
+
+def test_audit_difficulty_matches_the_api(labelled_csv, capsys):
+    path, _ = labelled_csv
+    settings = ["--max-rows", "50", "--random-state", "3"]
+    code = main(["audit", str(path), "--target", "label", "--split", "split", "--difficulty",
+                 "--format", "json", *settings])
+    assert code == 0
+    shown = json.loads(capsys.readouterr().out)
+    expected = tabaug.audit(
+        str(path), target="label", split="split", difficulty=True, max_rows=50, random_state=3
+    ).to_dict()
+    assert shown["difficulty"] == expected["difficulty"]
+    assert shown["difficulty"]["rare"]["sampled"]
+    assert shown["overlap"] == expected["overlap"]
+
+
+def test_audit_max_rows_out_of_range_is_a_usage_error(labelled_csv, capsys):
+    path, _ = labelled_csv
+    with pytest.raises(SystemExit) as raised:
+        main(["audit", str(path), "--target", "label", "--difficulty", "--max-rows", "0"])
+    assert raised.value.code == 2
+    assert "--max-rows" in capsys.readouterr().err
 
 
 def test_audit_parquet(labelled_csv, tmp_path, capsys):

@@ -4,7 +4,8 @@ Each subcommand reads its input, makes one call into the library, and
 formats the result::
 
     tabaug demo [--plot FILE]
-    tabaug audit FILE --target COL [--split COL] [--format text|json|html] [--output PATH]
+    tabaug audit FILE --target COL [--split COL] [--check-leakage] [--difficulty]
+                 [--format text|json|html] [--output PATH]
     tabaug compare FILE --target COL [--estimator NAME ...] [--strategies A,B]
                    [--probabilities corrected|calibrated] [--test corrected_t|wilcoxon]
                    [--folds K] [--repeats R]
@@ -71,6 +72,7 @@ _OPTION_OF = {
     "sampling_strategy": "--sampling-strategy",
     "random_state": "--random-state",
     "minority_threshold": "--minority-threshold",
+    "max_rows": "--max-rows",
     "n_repeats": "--repeats",
     "cv": "--folds",
     "n_jobs": "--n-jobs",
@@ -149,19 +151,24 @@ def _run_audit(args: argparse.Namespace) -> None:
 
     with _data_session(args) as on_dask:
         if on_dask:
-            result = audit(_read(args, True), target=args.target, split=args.split,
-                           minority_threshold=args.minority_threshold,
-                           check_leakage=args.check_leakage or None)
+            result = audit(_read(args, True), check_leakage=args.check_leakage or None,
+                           **_audit_settings(args))
             _write_outputs(result, args)
             return
-    result = audit(
-        args.file,
-        target=args.target,
-        split=args.split,
-        minority_threshold=args.minority_threshold,
-        check_leakage=args.check_leakage,
-    )
+    result = audit(args.file, check_leakage=args.check_leakage, **_audit_settings(args))
     _write_outputs(result, args)
+
+
+def _audit_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The audit's keyword arguments shared by the file and the Dask path."""
+    return {
+        "target": args.target,
+        "split": args.split,
+        "minority_threshold": args.minority_threshold,
+        "difficulty": args.difficulty,
+        "max_rows": args.max_rows,
+        "random_state": args.random_state,
+    }
 
 
 def _whole_numbers(values: pd.Series) -> pd.Series:
@@ -313,7 +320,8 @@ def _add_audit(subparsers: Any) -> None:
         "audit",
         help="class counts, imbalance and drift per split of a CSV/Parquet file",
         description="Audit the class balance of a target column, per split if a split column "
-        "is given. Without --check-leakage only those columns are read, chunk by chunk.",
+        "is given. Without --check-leakage or --difficulty only those columns are read, "
+        "chunk by chunk.",
     )
     parser.add_argument("file", help="CSV or Parquet file")
     parser.add_argument("--target", required=True, metavar="COL", help="the class column")
@@ -321,8 +329,29 @@ def _add_audit(subparsers: Any) -> None:
     parser.add_argument(
         "--check-leakage",
         action="store_true",
-        help="also count rows of other splits that exactly repeat a training row "
-        "(reads every column)",
+        help="also look for held-out rows made from training rows: exact repeats, near "
+        "duplicates, SMOTE-made rows, each class against the largest (reads every column)",
+    )
+    parser.add_argument(
+        "--difficulty",
+        action="store_true",
+        help="also measure how hard each class is: safe/borderline/rare/outlier shares, "
+        "N3 and the Fisher ratio, on the training split (reads every column)",
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="the difficulty and near-duplicate checks use a seeded sample of N rows "
+        "above this size (default: 100000)",
+    )
+    parser.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="SEED",
+        help="seed of that sample (default: 0)",
     )
     parser.add_argument(
         "--minority-threshold",

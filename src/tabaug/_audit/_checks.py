@@ -225,5 +225,8 @@ def run_difficulty(
         max_rows=max_rows,
         random_state=random_state,
     )
+    if table.sampled_from is not None:
+        for entry in findings.difficulty.classes.values():
+            entry["sampled"] = True
     findings.notes += findings.difficulty.notes
     return findings
