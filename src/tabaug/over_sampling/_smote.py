@@ -26,7 +26,6 @@ import numbers
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from imblearn.utils import check_neighbors_object
 from scipy import sparse
 from sklearn.base import clone
@@ -35,12 +34,17 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from tabaug.base import BaseOverResampler
 from tabaug.exceptions import InsufficientSamplesError, InvalidInputError
-from tabaug.utils import TableCodec, append_rows, fill_doc, label_text
+from tabaug.utils import (
+    TableCodec,
+    append_rows,
+    fill_doc,
+    label_text,
+    mixed_features,
+    neighbour_modes,
+)
 
 # Rows interpolated per block: two gathered blocks of this many rows stay in cache.
 _BLOCK = 8192
-# Beyond this many one-hot columns, the categorical part of the distance goes sparse.
-_DENSE_ONE_HOT_LIMIT = 256
 
 
 @fill_doc
@@ -176,7 +180,7 @@ class SMOTE(BaseOverResampler):
             if codec.n_numeric:
                 _interpolate(codec.numeric[members], base, partner, steps, numeric_out[start:stop])
             if codes_out is not None and codec.n_categorical:
-                modes = _neighbour_modes(codec.codes[members], neighbours, rng)
+                modes = neighbour_modes(codec.codes[members], neighbours, rng)
                 codes_out[start:stop] = modes[base]
             start = stop
 
@@ -187,7 +191,7 @@ class SMOTE(BaseOverResampler):
         elif not codec.n_numeric:
             features = _value_difference_embedding(codec.codes, y)[members]
         else:
-            features = _mixed_features(codec.numeric[members], codec.codes[members])
+            features = mixed_features(codec.numeric[members], codec.codes[members])
         nn = clone(self.nn_)
         nn.fit(features)
         return nn.kneighbors(features, return_distance=False)[:, 1:]
@@ -267,46 +271,6 @@ def _interpolate(
         np.subtract(b, a, out=b)
         np.multiply(b, steps[start:stop, None], out=b)
         np.add(a, b, out=out[start:stop])
-
-
-def _neighbour_modes(
-    codes: np.ndarray, neighbours: np.ndarray, rng: np.random.RandomState
-) -> np.ndarray:
-    """Most frequent code among each row's neighbours, per column; ties at random."""
-    modes = np.empty_like(codes)
-    for j in range(codes.shape[1]):
-        votes = codes[neighbours, j]
-        counts = (votes[:, :, None] == votes[:, None, :]).sum(axis=2).astype(np.float64)
-        counts += rng.uniform(0.0, 0.5, size=counts.shape)
-        modes[:, j] = votes[np.arange(votes.shape[0]), counts.argmax(axis=1)]
-    return modes
-
-
-def _mixed_features(numeric: np.ndarray, codes: np.ndarray) -> Any:
-    """SMOTENC's distance space: numeric columns, plus one-hot categories scaled.
-
-    Each one-hot entry is ``median_std / 2`` where ``median_std`` is the median
-    standard deviation of the class's numeric columns, so a category mismatch
-    weighs like a typical numeric difference (Chawla et al. 2002, SMOTE-NC).
-    """
-    median_std = float(np.median(numeric.std(axis=0)))
-    value = median_std / 2 if median_std > 0 else 1.0
-    one_hot = []
-    width = 0
-    for j in range(codes.shape[1]):
-        local, _ = pd.factorize(codes[:, j])
-        n_values = int(local.max()) + 1
-        width += n_values
-        one_hot.append(
-            sparse.csr_matrix(
-                (np.full(local.size, value), (np.arange(local.size), local)),
-                shape=(local.size, n_values),
-            )
-        )
-    categorical = sparse.hstack(one_hot, format="csr")
-    if width <= _DENSE_ONE_HOT_LIMIT:
-        return np.hstack([numeric, categorical.toarray()])
-    return sparse.hstack([sparse.csr_matrix(numeric), categorical], format="csr")
 
 
 def _value_difference_embedding(codes: np.ndarray, y: np.ndarray) -> np.ndarray:

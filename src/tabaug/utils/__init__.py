@@ -12,6 +12,7 @@ never a private name of another package.
 - the table codec (``_table``): numbers and category codes out, the caller's
   dtypes back;
 - atomic writes (``_atomic``): a failed write leaves the old file untouched;
+- SMOTE-NC's neighbour vote for categorical columns (``_neighbours``);
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
   rendering (``_report``), file reading and writing (``_io``) and the PyTorch
   helpers (``_torch``: import, device, seeding, progress; torch imported on use).
@@ -46,6 +47,7 @@ from tabaug.utils._io import (
     table_bytes,
     write_table,
 )
+from tabaug.utils._neighbours import mixed_features, neighbour_modes
 from tabaug.utils._report import (
     UNDEFINED,
     Report,
@@ -125,6 +127,8 @@ __all__ = [
     "jsonable",
     "label_text",
     "memory_limit",
+    "mixed_features",
+    "neighbour_modes",
     "new_figure",
     "parse_bytes",
     "plain_value",
