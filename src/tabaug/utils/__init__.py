@@ -15,7 +15,8 @@ never a private name of another package.
 - SMOTE-NC's neighbour vote for categorical columns (``_neighbours``);
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
   rendering (``_report``), file reading and writing (``_io``) and the PyTorch
-  helpers (``_torch``: import, device, seeding, progress; torch imported on use).
+  helpers (``_torch``: import, device, seeding, progress, pickling networks;
+  torch imported on use).
 
 Examples
 --------
@@ -72,7 +73,14 @@ from tabaug.utils._settings import (
     resolve_sampling_strategy,
 )
 from tabaug.utils._table import TableCodec, append_rows
-from tabaug.utils._torch import import_torch, progress_bar, resolve_device, seeded_torch
+from tabaug.utils._torch import (
+    TorchState,
+    evaluation_mode,
+    import_torch,
+    progress_bar,
+    resolve_device,
+    seeded_torch,
+)
 from tabaug.utils._validation import (
     TargetInfo,
     categorical_columns,
@@ -93,6 +101,7 @@ __all__ = [
     "Report",
     "TableCodec",
     "TargetInfo",
+    "TorchState",
     "append_rows",
     "atomic_directory",
     "atomic_file",
@@ -107,6 +116,7 @@ __all__ = [
     "columns_of",
     "config_context",
     "container_kind",
+    "evaluation_mode",
     "count_rows",
     "figure_to_png",
     "file_format",
