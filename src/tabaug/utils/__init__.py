@@ -12,6 +12,8 @@ never a private name of another package.
 - the table codec (``_table``): numbers and category codes out, the caller's
   dtypes back;
 - atomic writes (``_atomic``): a failed write leaves the old file untouched;
+- the projected-gradient attack behind the adversarial augmentations
+  (``_adversarial``; torch passed in by the caller);
 - SMOTE-NC's neighbour vote for categorical columns (``_neighbours``);
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
   rendering (``_report``), file reading and writing (``_io``) and the PyTorch
@@ -25,6 +27,7 @@ Examples
 'class 1'
 """
 
+from tabaug.utils._adversarial import ATTACK_GOALS, AttackResult, projected_attack
 from tabaug.utils._atomic import atomic_directory, atomic_file, write_text_atomic
 from tabaug.utils._config import (
     config_context,
@@ -96,6 +99,8 @@ from tabaug.utils._validation import (
 )
 
 __all__ = [
+    "ATTACK_GOALS",
+    "AttackResult",
     "CHUNK_ROWS",
     "UNDEFINED",
     "Report",
@@ -145,6 +150,7 @@ __all__ = [
     "plot_text",
     "png_img_tag",
     "progress_bar",
+    "projected_attack",
     "read_table",
     "require_classes",
     "require_columns",
