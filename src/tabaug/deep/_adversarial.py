@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import numbers
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,21 +22,25 @@ from tabaug.deep._surrogate import (
 )
 from tabaug.exceptions import GenerationError, InvalidInputError, InvalidParameterError
 from tabaug.utils import (
+    Rounds,
     TableCodec,
     TorchState,
     append_rows,
+    attack_in_rounds,
     check_memory,
     evaluation_mode,
     fill_doc,
+    generation_report,
     import_torch,
-    label_text,
     mixed_features,
     neighbour_modes,
     plain_value,
     progress_bar,
     projected_attack,
+    report_row,
     resolve_device,
     seeded_torch,
+    shortfall_message,
 )
 
 __all__ = ["AdversarialOverSampler"]
@@ -52,21 +55,6 @@ _STEP_FACTOR = 2.5
 # The MLP's default batch: a tenth of the rows within these bounds, so an epoch is about
 # ten steps (one step per epoch left glass's six classes half learnt after 50 epochs).
 _MIN_BATCH, _MAX_BATCH = 32, 512
-# Starting rows drawn per round beyond the expected need, against bad luck.
-_MARGIN = 1.2
-
-
-@dataclass
-class _Class:
-    """What one class's generation gave: rows, their sources, and the count of tries."""
-
-    numeric: np.ndarray
-    codes: np.ndarray
-    sources: np.ndarray
-    attempts: int
-    successes: int
-    perturbation: np.ndarray
-
 
 @fill_doc
 class AdversarialOverSampler(TorchState, BaseOverResampler):
@@ -376,82 +364,74 @@ class AdversarialOverSampler(TorchState, BaseOverResampler):
         results, report = {}, []
         try:
             for label, n_new in wanted.items():
-                result = self._generate(torch, label, n_new, bar)
-                report.append(_report_row(label, n_new, result))
-                if len(result.sources) < n_new:
-                    self.generation_report_ = _report_frame(report)
-                    raise self._shortfall(label, n_new, result)
-                results[label] = result
+                rounds = self._generate(torch, label, n_new, bar)
+                report.append(report_row(label, rounds, self._perturbation(rounds)))
+                if len(rounds.sources) < n_new:
+                    self.generation_report_ = generation_report(report)
+                    raise GenerationError(self._shortfall(label, n_new, rounds))
+                results[label] = rounds
         finally:
             if bar is not None:
                 bar.close()
-        self.generation_report_ = _report_frame(report)
+        self.generation_report_ = generation_report(report)
         codec = self._codec
         parts = list(results.values())
-        numeric = np.concatenate([p.numeric for p in parts] or [codec.numeric[:0]])
-        codes = np.concatenate([p.codes for p in parts] or [codec.codes[:0]])
+        numeric = np.concatenate([p.kept[0] for p in parts] or [codec.numeric[:0]])
+        codes = np.concatenate([p.kept[1] for p in parts] or [codec.codes[:0]])
         self.sample_indices_ = np.concatenate(
             [np.arange(len(y)), *(p.sources for p in parts)]).astype(np.intp)
         labels = [np.full(len(p.sources), label, dtype=y.dtype) for label, p in results.items()]
         return append_rows(X, codec.decode(numeric, codes)), np.concatenate([y, *labels])
 
     # ----- generating -----------------------------------------------------------
-    def _generate(self, torch: Any, label: Any, n_rows: int, bar: Any) -> _Class:
-        """Attack starting rows, round after round, until ``n_rows`` succeed or the budget ends."""
+    def _generate(self, torch: Any, label: Any, n_rows: int, bar: Any) -> Rounds:
+        """Attack starting rows, round after round, until ``n_rows`` succeed or the budget ends.
+
+        The kept payload is (final numeric values, category codes, starting values).
+        """
         codec = self._codec
         target = int(np.flatnonzero(self.classes_ == label)[0])
         members = np.flatnonzero(self._y_index == target)
         boundary = self.mode == "boundary"
-        pool = members if boundary else np.flatnonzero(self._y_index != target)
-        budget = int(self.max_attempts) * n_rows
         seed = int(self._sample_seeds.randint(_SEED_MAX))
         rng = np.random.RandomState(seed)
         radius = float(self.epsilon) * self._std
         step = (float(self.step_size) if self.step_size is not None
                 else _STEP_FACTOR * float(self.epsilon) / int(self.steps))
         device = self._device
-        kept: list[tuple] = []
-        n_kept = attempts = successes = 0
         tensor = {name: torch.from_numpy(value).to(device) for name, value in (
             ("radius", radius), ("low", codec.minimum), ("high", codec.maximum),
             ("step", step * self._std))}
+
+        def attack(sources: np.ndarray) -> tuple:
+            codes = self._start_codes(sources, members, boundary, rng)
+            start = codec.numeric[sources]
+            result = projected_attack(
+                torch, self._forward(torch, codes), torch.from_numpy(start).to(device),
+                torch.full((len(sources),), target, dtype=torch.long, device=device),
+                goal="stay" if boundary else "reach", radius=tensor["radius"],
+                low=tensor["low"], high=tensor["high"], step_size=tensor["step"],
+                steps=int(self.steps), finalize=_Finalizer(torch, codec, start, radius, device),
+                confidence=float(self.confidence),
+            )
+            return result.success.cpu().numpy(), (result.rows.cpu().numpy(), codes, start)
+
         with seeded_torch(torch, seed, device), evaluation_mode(self._model()):
-            while n_kept < n_rows and attempts < budget:
-                missing = n_rows - n_kept
-                rate = successes / attempts if attempts else 1.0
-                need = math.ceil(missing * _MARGIN / rate) if rate > 0 else budget - attempts
-                size = min(budget - attempts, max(need, missing), _ATTACK_BATCH)
-                sources = pool[rng.randint(0, pool.size, size=size)]
-                codes = self._start_codes(sources, members, boundary, rng)
-                start = codec.numeric[sources]
-                result = projected_attack(
-                    torch, self._forward(torch, codes), torch.from_numpy(start).to(device),
-                    torch.full((size,), target, dtype=torch.long, device=device),
-                    goal="stay" if boundary else "reach", radius=tensor["radius"],
-                    low=tensor["low"], high=tensor["high"], step_size=tensor["step"],
-                    steps=int(self.steps), finalize=_Finalizer(torch, codec, start, radius, device),
-                    confidence=float(self.confidence),
-                )
-                success = result.success.cpu().numpy()
-                attempts += size
-                successes += int(success.sum())
-                take = np.flatnonzero(success)[:missing]
-                rows = result.rows.cpu().numpy()[take]
-                kept.append((rows, codes[take], sources[take], start[take]))
-                n_kept += take.size
-                if bar is not None:
-                    bar.update(int(take.size))
-        numeric = np.concatenate([k[0] for k in kept]) if kept else codec.numeric[:0]
-        starts = np.concatenate([k[3] for k in kept]) if kept else codec.numeric[:0]
+            rounds = attack_in_rounds(
+                n_rows, members if boundary else np.flatnonzero(self._y_index != target),
+                attack, max_attempts=int(self.max_attempts), batch=_ATTACK_BATCH, rng=rng,
+                bar=bar,
+            )
+        if not rounds.kept:
+            empty = (codec.numeric[:0], codec.codes[:0], codec.numeric[:0])
+            rounds = Rounds(empty, rounds.sources, rounds.attempts, rounds.successes)
+        return rounds
+
+    def _perturbation(self, rounds: Rounds) -> np.ndarray:
+        """L-infinity distance of each kept row from its start, in standard deviations."""
+        final, _, start = rounds.kept
         scale = np.where(self._std > 0, self._std, np.inf)
-        return _Class(
-            numeric=numeric,
-            codes=np.concatenate([k[1] for k in kept]) if kept else codec.codes[:0],
-            sources=np.concatenate([k[2] for k in kept]) if kept else np.empty(0, np.intp),
-            attempts=attempts,
-            successes=successes,
-            perturbation=(np.abs(numeric - starts) / scale).max(axis=1, initial=0.0),
-        )
+        return (np.abs(final - start) / scale).max(axis=1, initial=0.0)
 
     def _start_codes(self, sources: np.ndarray, members: np.ndarray, boundary: bool,
                      rng: np.random.RandomState) -> np.ndarray:
@@ -475,23 +455,11 @@ class AdversarialOverSampler(TorchState, BaseOverResampler):
             neighbours = neighbours[:, 1:]
         return neighbour_modes(codec.codes[members], neighbours, rng)[inverse]
 
-    def _shortfall(self, label: Any, n_new: int, result: _Class) -> GenerationError:
-        made = len(result.sources)
-        rate = result.successes / max(result.attempts, 1)
-        if self.mode == "m2m":
-            goal = f"reached it with probability >= {self.confidence}"
-            fixes = (f"use mode='boundary' (it perturbs the class's own rows), a larger "
-                     f"epsilon (now {self.epsilon}) or more steps (now {self.steps}), ")
-        else:
-            goal = "stayed in their class (the surrogate assigns the others to another class)"
-            fixes = ("train a better surrogate (more epochs) or pass your own, raise "
-                     f"max_attempts (now {self.max_attempts}), ")
-        return GenerationError(
-            f"{type(self).__name__}(mode={self.mode!r}) made {made} of the {n_new} rows "
-            f"{label_text(label, prefix=True)} needs: {result.successes} of "
-            f"{result.attempts} starting rows {goal} ({rate:.1%}), and max_attempts="
-            f"{self.max_attempts} allows no more. To fix it, {fixes}or ask for fewer rows "
-            "with sampling_strategy. generation_report_ has the figures."
+    def _shortfall(self, label: Any, n_rows: int, rounds: Rounds) -> str:
+        return shortfall_message(
+            type(self).__name__, self.mode, label, n_rows, rounds, epsilon=self.epsilon,
+            steps=self.steps, max_attempts=self.max_attempts, confidence=self.confidence,
+            model="surrogate",
         )
 
     # ----- after fitting --------------------------------------------------------
@@ -527,10 +495,10 @@ class AdversarialOverSampler(TorchState, BaseOverResampler):
         n_columns = len(self._codec.columns) if hasattr(self, "_codec") else 1
         label = self._check_sample_request(n_rows, label, "classes_", n_columns=n_columns)
         torch = import_torch(owner)
-        result = self._generate(torch, label, int(n_rows), None)
-        if len(result.sources) < n_rows:
-            raise self._shortfall(label, int(n_rows), result)
-        return self._codec.decode(result.numeric, result.codes)
+        rounds = self._generate(torch, label, int(n_rows), None)
+        if len(rounds.sources) < n_rows:
+            raise GenerationError(self._shortfall(label, int(n_rows), rounds))
+        return self._codec.decode(rounds.kept[0], rounds.kept[1])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -585,21 +553,3 @@ def _check_hidden(owner: str, value: Any) -> tuple:
             f"hidden layer), e.g. (64, 64); got {value!r}."
         )
     return tuple(int(d) for d in dims)
-
-
-def _report_row(label: Any, n_new: int, result: _Class) -> dict:
-    return {
-        "class": plain_value(label),
-        "generated": len(result.sources),
-        "attempts": result.attempts,
-        "successes": result.successes,
-        "success_rate": result.successes / result.attempts if result.attempts else float("nan"),
-        "mean_perturbation": (float(result.perturbation.mean()) if result.perturbation.size
-                              else float("nan")),
-    }
-
-
-def _report_frame(rows: list[dict]) -> pd.DataFrame:
-    columns = ["class", "generated", "attempts", "successes", "success_rate",
-               "mean_perturbation"]
-    return pd.DataFrame(rows, columns=columns).set_index("class")

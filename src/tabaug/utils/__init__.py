@@ -27,7 +27,16 @@ Examples
 'class 1'
 """
 
-from tabaug.utils._adversarial import ATTACK_GOALS, AttackResult, projected_attack
+from tabaug.utils._adversarial import (
+    ATTACK_GOALS,
+    AttackResult,
+    Rounds,
+    attack_in_rounds,
+    generation_report,
+    projected_attack,
+    report_row,
+    shortfall_message,
+)
 from tabaug.utils._atomic import atomic_directory, atomic_file, write_text_atomic
 from tabaug.utils._config import (
     config_context,
@@ -104,12 +113,14 @@ __all__ = [
     "CHUNK_ROWS",
     "UNDEFINED",
     "Report",
+    "Rounds",
     "TableCodec",
     "TargetInfo",
     "TorchState",
     "append_rows",
     "atomic_directory",
     "atomic_file",
+    "attack_in_rounds",
     "categorical_columns",
     "check_consistent_length",
     "check_features",
@@ -130,6 +141,7 @@ __all__ = [
     "format_interval",
     "format_number",
     "format_p_value",
+    "generation_report",
     "get_config",
     "has_matplotlib",
     "html_fragment",
@@ -152,12 +164,14 @@ __all__ = [
     "progress_bar",
     "projected_attack",
     "read_table",
+    "report_row",
     "require_classes",
     "require_columns",
     "resolve_sampling_strategy",
     "resolve_device",
     "seeded_torch",
     "set_config",
+    "shortfall_message",
     "table_bytes",
     "take_rows",
     "text_table",

@@ -29,16 +29,36 @@ Goals:
     Ascend the cross-entropy of the model's own prediction for the start;
     nothing is judged and the last candidate comes back.
 
+:func:`attack_in_rounds` is the sampling loop around the attack that every
+adversarial sampler shares (draw starting rows, attack, keep the successes,
+draw again within a budget), with the report and the error message of a
+class that stays short.
+
 torch is passed in by the caller, so importing this module never imports it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ATTACK_GOALS", "AttackResult", "projected_attack"]
+import numpy as np
+import pandas as pd
+
+from tabaug.utils._validation import label_text, plain_value
+
+__all__ = [
+    "ATTACK_GOALS",
+    "AttackResult",
+    "Rounds",
+    "attack_in_rounds",
+    "generation_report",
+    "projected_attack",
+    "report_row",
+    "shortfall_message",
+]
 
 ATTACK_GOALS = ("stay", "reach", "away")
 # Halvings of the segment between the last candidate inside the class and the first
@@ -74,6 +94,7 @@ def projected_attack(
     finalize: Callable[[Any], Any] | None = None,
     confidence: float = 0.5,
     random_start: bool = True,
+    initial: Any = None,
 ) -> AttackResult:
     """Run the attack of the module docstring on a batch.
 
@@ -83,15 +104,17 @@ def projected_attack(
     ``step_size`` broadcast against ``start``. ``finalize`` must keep a
     candidate inside the box it is given (it may round within it). With
     ``random_start`` the walk starts at a uniform point of the box (PGD), so
-    the same start drawn twice gives different rows.
+    the same start drawn twice gives different rows; ``initial`` gives that
+    first point instead (it is projected into the box), for callers that
+    draw it from a generator of their own.
     """
     finalize = finalize if finalize is not None else _identity
     low_box = torch.maximum(start - radius, low)
     high_box = torch.minimum(start + radius, high)
-    x = start.clone()
-    if random_start:
-        noise = (torch.rand(start.shape, device=start.device, dtype=start.dtype) * 2 - 1) * radius
-        x = torch.minimum(torch.maximum(x + noise, low_box), high_box)
+    x = start.clone() if initial is None else initial
+    if random_start and initial is None:
+        x = x + (torch.rand(start.shape, device=start.device, dtype=start.dtype) * 2 - 1) * radius
+    x = torch.minimum(torch.maximum(x, low_box), high_box)
     walk = _Walk(torch, forward, low_box, high_box, step_size)
     if goal == "away":
         with torch.no_grad():
@@ -203,3 +226,102 @@ def _stay(torch: Any, walk: _Walk, start: Any, x: Any, labels: Any, steps: int,
 def _select(torch: Any, rows: Any, new: Any, old: Any) -> Any:
     """``new`` where ``rows`` is true, else ``old`` (rows broadcast over the other axes)."""
     return torch.where(rows.view((-1,) + (1,) * (new.dim() - 1)), new, old)
+
+
+# --------------------------------------------------------------------------- sampling rounds
+# Starting rows drawn per round beyond the expected need, against bad luck.
+_MARGIN = 1.2
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """What :func:`attack_in_rounds` kept: the payload arrays, and the count of tries."""
+
+    kept: tuple
+    sources: np.ndarray
+    attempts: int
+    successes: int
+
+
+def attack_in_rounds(
+    n_rows: int,
+    pool: np.ndarray,
+    attack: Callable[[np.ndarray], tuple],
+    *,
+    max_attempts: int,
+    batch: int,
+    rng: np.random.RandomState,
+    bar: Any = None,
+) -> Rounds:
+    """Attack starting rows drawn from ``pool`` until ``n_rows`` succeed or the budget ends.
+
+    Each round draws starting rows uniformly with replacement from ``pool``
+    (as many as the success rate so far says are needed, with a margin, at
+    most ``batch``) and calls ``attack(sources)``, which returns a boolean
+    success array and a tuple of arrays aligned with ``sources``; the first
+    successes, in draw order, are kept. At most ``max_attempts * n_rows``
+    starting rows are attacked in all.
+    """
+    budget = int(max_attempts) * n_rows
+    kept: list[tuple] = []
+    sources_kept: list[np.ndarray] = []
+    n_kept = attempts = successes = 0
+    while n_kept < n_rows and attempts < budget:
+        missing = n_rows - n_kept
+        rate = successes / attempts if attempts else 1.0
+        need = math.ceil(missing * _MARGIN / rate) if rate > 0 else budget - attempts
+        size = min(budget - attempts, max(need, missing), batch)
+        sources = pool[rng.randint(0, pool.size, size=size)]
+        success, payload = attack(sources)
+        attempts += size
+        successes += int(success.sum())
+        take = np.flatnonzero(success)[:missing]
+        kept.append(tuple(part[take] for part in payload))
+        sources_kept.append(sources[take])
+        n_kept += take.size
+        if bar is not None:
+            bar.update(int(take.size))
+    parts = tuple(np.concatenate(column) for column in zip(*kept, strict=True)) if kept else ()
+    sources = np.concatenate(sources_kept) if sources_kept else np.empty(0, np.intp)
+    return Rounds(parts, sources.astype(np.intp), attempts, successes)
+
+
+def generation_report(rows: list[dict]) -> pd.DataFrame:
+    """The ``generation_report_`` of the adversarial samplers, one row per class."""
+    columns = ["class", "generated", "attempts", "successes", "success_rate",
+               "mean_perturbation"]
+    return pd.DataFrame(rows, columns=columns).set_index("class")
+
+
+def report_row(label: Any, rounds: Rounds, perturbation: np.ndarray) -> dict:
+    """One class's row of :func:`generation_report`."""
+    return {
+        "class": plain_value(label),
+        "generated": len(rounds.sources),
+        "attempts": rounds.attempts,
+        "successes": rounds.successes,
+        "success_rate": rounds.successes / rounds.attempts if rounds.attempts else math.nan,
+        "mean_perturbation": float(perturbation.mean()) if perturbation.size else math.nan,
+    }
+
+
+def shortfall_message(owner: str, mode: str, label: Any, n_rows: int, rounds: Rounds, *,
+                      epsilon: Any, steps: Any, max_attempts: Any, confidence: Any,
+                      model: str, rows: str = "rows") -> str:
+    """Why a class is short after ``max_attempts``, with the figures and the fixes."""
+    rate = rounds.successes / max(rounds.attempts, 1)
+    if mode == "m2m":
+        goal = f"reached it with probability >= {confidence}"
+        fixes = (f"use mode='boundary' (it perturbs the class's own {rows}), a larger "
+                 f"epsilon (now {epsilon}) or more steps (now {steps}), ")
+    else:
+        goal = f"stayed in their class (the {model} assigns the others to another class)"
+        fixes = (f"train a better {model} (more epochs) or pass your own, raise "
+                 f"max_attempts (now {max_attempts}), ")
+    return (
+        f"{owner}(mode={mode!r}) made {len(rounds.sources)} of the {n_rows} {rows} "
+        f"{label_text(label, prefix=True)} needs: {rounds.successes} of {rounds.attempts} "
+        f"starting {rows} {goal} ({rate:.1%}), and max_attempts={max_attempts} allows no "
+        f"more. To fix it, {fixes}or ask for fewer {rows} with sampling_strategy. "
+        "generation_report_ has the figures."
+    )
