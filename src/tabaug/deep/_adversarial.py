@@ -199,7 +199,8 @@ class AdversarialOverSampler(TorchState, BaseOverResampler):
     ...                   "channel": pd.Categorical(rng.choice(["web", "shop"], 120))})
     >>> y = np.array([0] * 100 + [1] * 20)
     >>> X.loc[y == 1, "amount"] += 40
-    >>> sampler = AdversarialOverSampler(epochs=20, verbose=False, random_state=0)
+    >>> sampler = AdversarialOverSampler(hidden_dims=(16,), epochs=10, verbose=False,
+    ...                                  random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
     >>> np.bincount(y_res).tolist(), X_res.dtypes.equals(X.dtypes)
     ([100, 100], True)
@@ -487,7 +488,8 @@ class AdversarialOverSampler(TorchState, BaseOverResampler):
         >>> rng = np.random.default_rng(0)
         >>> X = np.r_[rng.normal(0, 1, (60, 2)), rng.normal(3, 1, (15, 2))]
         >>> y = np.r_[np.zeros(60, int), np.ones(15, int)]
-        >>> sampler = AdversarialOverSampler(epochs=20, verbose=False, random_state=0).fit(X, y)
+        >>> sampler = AdversarialOverSampler(hidden_dims=(8,), epochs=10, verbose=False,
+        ...                                  random_state=0).fit(X, y)
         >>> sampler.sample(4, label=1).shape
         (4, 2)
         """
