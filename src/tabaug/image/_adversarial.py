@@ -255,7 +255,7 @@ class ImageAdversarialOverSampler(BaseOverSampler):
         >>> sampler.fit(X, [0, 0, 0, 0, 1, 1]).sampling_strategy_ == {1: 2}
         True
         """
-        self._fit(X, y, masks)
+        self._fit(X, y, masks, guard_output=False)
         return self
 
     def fit_resample(
@@ -292,15 +292,7 @@ class ImageAdversarialOverSampler(BaseOverSampler):
         >>> X_res.dtype, len(y_res)
         (dtype('float32'), 8)
         """
-        X, y_1d, masks, target = self._fit(X, y, masks)
-        n_out = len(X) + sum(self.sampling_strategy_.values())
-        per_image = X[0].nbytes + (0 if masks is None else masks[0].nbytes)
-        check_memory(
-            n_out * per_image,
-            what=f"{type(self).__name__}.fit_resample's output ({n_out:,} images of "
-            f"{'x'.join(map(str, X.shape[1:]))} {X.dtype})",
-            fix="ask for fewer new images with a smaller sampling_strategy",
-        )
+        X, y_1d, masks, target = self._fit(X, y, masks, guard_output=True)
         X_res, y_res, masks_res = self._fit_resample(X, y_1d, masks)
         y_res = target.restore(y_res)
         return (X_res, y_res) if masks is None else (X_res, y_res, masks_res)
@@ -340,7 +332,8 @@ class ImageAdversarialOverSampler(BaseOverSampler):
         masks_res = None if masks is None else masks[self.sample_indices_]
         return np.concatenate(images), np.concatenate(labels), masks_res
 
-    def _fit(self, X: Any, y: Any, masks: Any) -> tuple:
+    def _fit(self, X: Any, y: Any, masks: Any, guard_output: bool) -> tuple:
+        """Check, guard memory (the resampled output too with ``guard_output``), get the model."""
         self._validate_params()
         owner = type(self).__name__
         y_1d, target = check_target(y)
@@ -357,6 +350,15 @@ class ImageAdversarialOverSampler(BaseOverSampler):
         self.sampling_strategy_ = resolve_sampling_strategy(
             self.sampling_strategy, y_1d, self._sampling_type, owner=owner
         )
+        if guard_output:
+            n_out = len(X) + sum(self.sampling_strategy_.values())
+            per_image = X[0].nbytes + (0 if masks is None else masks[0].nbytes)
+            check_memory(
+                n_out * per_image,
+                what=f"{owner}.fit_resample's output ({n_out:,} images of "
+                f"{'x'.join(map(str, X.shape[1:]))} {X.dtype})",
+                fix="ask for fewer new images with a smaller sampling_strategy",
+            )
         self.classes_ = np.unique(y_1d)
         self._seeds = check_random_state(self.random_state).randint(_SEED_MAX, size=2)
         torch = import_torch(owner)
