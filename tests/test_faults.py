@@ -106,6 +106,8 @@ def _samplers() -> list[tuple[str, Callable[..., Any]]]:
             ("TVAEOverSampler", lambda **kw: tabaug.TVAEOverSampler(
                 **{**tiny, "embedding_dim": 4, "compress_dims": (8,),
                    "decompress_dims": (8,), **kw})),
+            ("AdversarialOverSampler", lambda **kw: tabaug.AdversarialOverSampler(
+                **{**tiny, "hidden_dims": (8,), **kw})),
         ]
     return out
 
@@ -210,7 +212,33 @@ def _sampler_faults() -> list[Fault]:
                 Fault(f"{name}-sample-before-fit", lambda make=make: make().sample(3, 1),
                       error=ValueError, problem="needs a trained model", fix="call fit"),
             ]
+        faults += _adversarial_faults()
     return faults
+
+
+def _adversarial_faults() -> list[Fault]:
+    import torch
+
+    def fit(X=X_NUM, **params):
+        settings = {"epochs": 1, "hidden_dims": (8,), "verbose": False, **params}
+        return tabaug.AdversarialOverSampler(**settings).fit_resample(X, Y_BIN)
+
+    categories_only = pd.DataFrame({"city": FRAME["city"], "kind": FRAME["city"].astype(str)})
+    return [
+        Fault("AdversarialOverSampler-no-numeric", fit, (categories_only,),
+              problem="perturbs numeric columns, and X has none", fix="Use SMOTE"),
+        Fault("AdversarialOverSampler-surrogate-output", fit, (),
+              {"surrogate": torch.nn.Linear(3, 5)}, problem=r"returned \(8, 5\)",
+              fix="Fix its output layer"),
+        Fault("AdversarialOverSampler-surrogate-type", fit, (), {"surrogate": "mlp"},
+              error=SKLEARN_PARAMETER_ERROR, problem="surrogate", fix="callable"),
+        Fault("AdversarialOverSampler-epsilon", fit, (), {"epsilon": -0.1},
+              error=SKLEARN_PARAMETER_ERROR, problem="epsilon", fix="range"),
+        Fault("AdversarialOverSampler-mode", fit, (), {"mode": "m3m"},
+              error=SKLEARN_PARAMETER_ERROR, problem="mode", fix="boundary"),
+        Fault("AdversarialOverSampler-hidden-dims", fit, (), {"hidden_dims": (0,)},
+              error=InvalidParameterError, problem="hidden_dims", fix="positive ints"),
+    ]
 
 
 def _evaluate_faults() -> list[Fault]:
@@ -520,10 +548,54 @@ def _image_faults() -> list[Fault]:
     ]
 
 
+def _image_adversarial_faults() -> list[Fault]:
+    if not HAS_TORCH:
+        return []
+    import torch
+
+    from tabaug.image import AdversarialNoise, CNNClassifier, Compose, ImageAdversarialOverSampler
+
+    images = RNG.integers(0, 256, size=(12, 8, 8), dtype=np.uint8)
+    labels = np.r_[np.zeros(8, int), np.ones(4, int)]
+    masks = (images > 127).astype(np.uint8)
+    flat = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 2))
+
+    def fit(X=images, y=labels, masks=None, **params):
+        sampler = ImageAdversarialOverSampler(**{"model": flat, "verbose": False, **params})
+        return sampler.fit_resample(X, y, masks=masks)
+
+    def other_classes():
+        model = CNNClassifier(width=2, epochs=1, random_state=0).fit(images, labels + 5)
+        return fit(model=model)
+
+    def noise(model, image=images[0], **params):
+        return Compose([AdversarialNoise(model, p=1.0, **params)])(image=image)
+
+    return [
+        Fault("image-adversarial-m2m-masks", fit, (images, labels, masks), {"mode": "m2m"},
+              error=InvalidParameterError, problem="cannot give new images a mask",
+              fix="Use mode='boundary'"),
+        Fault("image-adversarial-model-output", fit, (),
+              {"model": torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 3))},
+              problem=r"returned \(2, 3\)", fix="Fix its output layer"),
+        Fault("image-adversarial-model-classes", other_classes, problem="knows classes",
+              fix="Pass a model fitted"),
+        Fault("image-adversarial-dtype", fit, (images.astype(np.float64), labels),
+              error=TypeError, problem="float64", fix="astype"),
+        Fault("image-adversarial-memory", fit, (), {"sampling_strategy": {1: 10**10}},
+              error=MemoryLimitError, problem="would need about", fix="fewer new images"),
+        Fault("image-adversarial-epsilon", fit, (), {"epsilon": 2.0},
+              error=SKLEARN_PARAMETER_ERROR, problem="epsilon", fix="range"),
+        Fault("adversarial-noise-epsilon", noise, (flat,), {"epsilon": 2.0},
+              error=InvalidParameterError, problem="epsilon", fix="must lie"),
+        Fault("adversarial-noise-unfitted", noise, (CNNClassifier(),),
+              error=InvalidParameterError, problem="not fitted", fix="call model.fit"),
+        Fault("adversarial-noise-model", noise, ("cnn",), error=InvalidParameterError,
+              problem="model must be", fix="fitted tabaug.image.CNNClassifier"),
+    ]
 
 
-
-IMAGE_FAULTS = _image_faults()
+IMAGE_FAULTS = [*_image_faults(), *_image_adversarial_faults()]
 
 
 @pytest.mark.parametrize("fault", IMAGE_FAULTS, ids=[fault.id for fault in IMAGE_FAULTS])

@@ -124,3 +124,50 @@ def test_deep_oversampler_invariants(data, seed, strategy, model):
     assert not X_res.isna().any().any()
     assert set(X_res["c"].astype(str)) <= set(X["c"].astype(str))
     assert X_res["i"].between(X["i"].min(), X["i"].max()).all()
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tables(), seed=st.integers(0, 1000),
+       strategy=st.sampled_from(["auto", "all", "not majority", "minority"]),
+       mode=st.sampled_from(["boundary", "m2m"]), epsilon=st.sampled_from([0.2, 1.0]))
+def test_adversarial_oversampler_invariants(data, seed, strategy, mode, epsilon):
+    torch = pytest.importorskip("torch")
+    from tabaug import AdversarialOverSampler
+    from tabaug.exceptions import GenerationError
+
+    X, y = data
+    sampler = AdversarialOverSampler(
+        sampling_strategy=strategy, mode=mode, epsilon=epsilon, hidden_dims=(32,), epochs=60,
+        learning_rate=1e-2, max_attempts=50, verbose=False, random_state=seed)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TabaugWarning)
+            X_res, y_res = sampler.fit_resample(X, y)
+            X_again, _ = clone(sampler).fit_resample(X, y)
+    except GenerationError:                                          # the documented rule
+        short = sampler.generation_report_.iloc[-1]
+        assert short["generated"] < check_sampling_strategy(strategy, y, "over-sampling")[
+            sampler.generation_report_.index[-1]]
+        assert short["attempts"] == 50 * check_sampling_strategy(strategy, y, "over-sampling")[
+            sampler.generation_report_.index[-1]]
+        return
+    finally:
+        torch.set_num_threads(threads)
+    target = check_sampling_strategy(strategy, y, "over-sampling")
+    for label in np.unique(y):                                       # exactly the rows asked for
+        assert (y_res == label).sum() == (y == label).sum() + target.get(label, 0)
+    pd.testing.assert_frame_equal(X_res.iloc[: len(X)], X)           # originals first
+    pd.testing.assert_frame_equal(X_res, X_again)                    # same seed, same rows
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    assert not X_res.isna().any().any()
+    assert X_res["i"].between(X["i"].min(), X["i"].max()).all()
+    source = X.iloc[sampler.sample_indices_[len(X):]].reset_index(drop=True)
+    new = X_res.iloc[len(X):].reset_index(drop=True)
+    for column in ("b", "c"):                                        # categories kept
+        assert new[column].tolist() == source[column].tolist()
+    for column in ("f", "i"):                                        # within epsilon std
+        moved = (new[column] - source[column]).abs().max() if len(new) else 0.0
+        assert moved <= epsilon * X[column].std(ddof=0) * (1 + 1e-9) + 1e-9

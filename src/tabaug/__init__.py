@@ -25,6 +25,7 @@ _EXPORTS = {
     "CTGANOverSampler": "tabaug.deep",
     "TVAEOverSampler": "tabaug.deep",
     "SDVOverSampler": "tabaug.deep",
+    "AdversarialOverSampler": "tabaug.deep",
     "BaseResampler": "tabaug.base",
     "Pipeline": "tabaug.pipeline",
     "make_pipeline": "tabaug.pipeline",

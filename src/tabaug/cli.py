@@ -10,7 +10,8 @@ formats the result::
                    [--probabilities corrected|calibrated] [--test corrected_t|wilcoxon]
                    [--folds K] [--repeats R]
     tabaug evaluate FILE --true COL --pred COL [--score COL ...] [--format ...] [--output PATH]
-    tabaug resample FILE --target COL --method {random-over,random-under,smote,noise,ctgan,tvae}
+    tabaug resample FILE --target COL --method {random-over,random-under,smote,noise,ctgan,tvae,
+                                                adversarial,adversarial-m2m}
                    [--sampling-strategy S] [--random-state N] --output PATH
 
 Files are CSV or Parquet (Parquet needs pyarrow: ``pip install "tabaug[parquet]"``).

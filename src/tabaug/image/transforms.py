@@ -18,7 +18,7 @@ means channels, so ``(H, W, C)``, and any other size means a batch
 ``(N, H, W)``. Pass ``batch=True`` or ``batch=False`` to say it outright.
 
 The transforms live in private modules by kind (the base class and its
-protocol, geometric, photometric, dropout, composition); this module is their
+protocol, geometric, photometric, dropout, composition, adversarial); this module is their
 public home, with :mod:`tabaug.image`.
 
 Examples
@@ -33,6 +33,7 @@ Examples
 ((32, 32, 3), dtype('uint8'))
 """
 
+from tabaug.image._adversarial_noise import AdversarialNoise
 from tabaug.image._affine import Affine, Rotate, ShearX, ShearY, TranslateX, TranslateY
 from tabaug.image._base import ImageTransform
 from tabaug.image._composition import Compose, OneOf, Sequential, SomeOf
@@ -55,6 +56,7 @@ from tabaug.image._style import StyleTransfer
 from tabaug.image._tone import AutoContrast, Equalize, Posterize, Sharpness, Solarize
 
 __all__ = [
+    "AdversarialNoise",
     "Affine",
     "AutoContrast",
     "Brightness",

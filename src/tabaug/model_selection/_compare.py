@@ -105,8 +105,11 @@ def compare(
         ``'random_over'``, ``'random_under'``, ``'smote'``, ``'noise'``
         (tabaug's RandomOverSampler, RandomUnderSampler, SMOTE and
         GaussianNoiseOverSampler), ``'ctgan'`` and ``'tvae'`` (the deep
-        oversamplers; only when named, and only with ``pip install
-        "tabaug[deep]"``), ``'balanced_bagging'`` and ``'easy_ensemble'``
+        oversamplers), ``'adversarial'`` and ``'adversarial_m2m'``
+        (AdversarialOverSampler in its boundary mode, and in its M2m mode
+        with ``epsilon=1.0``; when M2m cannot reach a class the strategy
+        fails and is dropped with a note); these four only when named, and only with ``pip install
+        "tabaug[deep]"``; ``'balanced_bagging'`` and ``'easy_ensemble'``
         (imbalanced-learn's BalancedBaggingClassifier and
         EasyEnsembleClassifier around the final step of a Pipeline
         estimator, so its preprocessing still sees the columns of ``X``, or

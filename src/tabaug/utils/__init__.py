@@ -14,13 +14,16 @@ never a private name of another package.
 - atomic writes (``_atomic``): a failed write leaves the old file untouched;
 - nearest neighbours (``_neighbors``): exact, or approximate with the
   optional faiss backend, behind one function;
+- the projected-gradient attack behind the adversarial augmentations
+  (``_adversarial``; torch passed in by the caller);
 - row selection (``_indexing``), shared docstrings (``_docstrings``), report
   rendering (``_report``), file reading and writing (``_io``) and the PyTorch
-  helpers (``_torch``: import, device, seeding, progress; torch imported on use);
-- SMOTE's kernels (``_interpolation``), shared by the in-memory SMOTE and its
-  Dask path; ``sampling_strategy`` resolved from class counts alone
-  (``_strategy``), and recognising a Dask collection without importing Dask
-  (``_lazy``).
+  helpers (``_torch``: import, device, seeding, progress, pickling networks;
+  torch imported on use);
+- SMOTE's kernels and SMOTE-NC's neighbour vote (``_interpolation``), shared
+  by the in-memory SMOTE, its Dask path and the adversarial sampler;
+  ``sampling_strategy`` resolved from class counts alone (``_strategy``), and
+  recognising a Dask collection without importing Dask (``_lazy``).
 
 Examples
 --------
@@ -29,6 +32,16 @@ Examples
 'class 1'
 """
 
+from tabaug.utils._adversarial import (
+    ATTACK_GOALS,
+    AttackResult,
+    Rounds,
+    attack_in_rounds,
+    generation_report,
+    projected_attack,
+    report_row,
+    shortfall_message,
+)
 from tabaug.utils._atomic import atomic_directory, atomic_file, write_text_atomic
 from tabaug.utils._config import (
     config_context,
@@ -87,7 +100,14 @@ from tabaug.utils._settings import (
 )
 from tabaug.utils._strategy import class_targets
 from tabaug.utils._table import TableCodec, append_rows
-from tabaug.utils._torch import import_torch, progress_bar, resolve_device, seeded_torch
+from tabaug.utils._torch import (
+    TorchState,
+    evaluation_mode,
+    import_torch,
+    progress_bar,
+    resolve_device,
+    seeded_torch,
+)
 from tabaug.utils._validation import (
     TargetInfo,
     categorical_columns,
@@ -104,15 +124,20 @@ from tabaug.utils._validation import (
 
 __all__ = [
     "APPROXIMATE_ABOVE",
+    "ATTACK_GOALS",
     "CHUNK_ROWS",
     "UNDEFINED",
+    "AttackResult",
     "Neighbors",
     "Report",
+    "Rounds",
     "TableCodec",
     "TargetInfo",
+    "TorchState",
     "append_rows",
     "atomic_directory",
     "atomic_file",
+    "attack_in_rounds",
     "categorical_columns",
     "check_consistent_length",
     "check_features",
@@ -128,6 +153,7 @@ __all__ = [
     "container_kind",
     "count_rows",
     "dask_backend",
+    "evaluation_mode",
     "figure_to_png",
     "file_format",
     "fill_doc",
@@ -135,6 +161,7 @@ __all__ = [
     "format_interval",
     "format_number",
     "format_p_value",
+    "generation_report",
     "get_config",
     "has_faiss",
     "has_matplotlib",
@@ -159,7 +186,9 @@ __all__ = [
     "plot_text",
     "png_img_tag",
     "progress_bar",
+    "projected_attack",
     "read_table",
+    "report_row",
     "require_classes",
     "require_columns",
     "require_neighbours",
@@ -167,6 +196,7 @@ __all__ = [
     "resolve_sampling_strategy",
     "seeded_torch",
     "set_config",
+    "shortfall_message",
     "table_bytes",
     "take_rows",
     "text_table",

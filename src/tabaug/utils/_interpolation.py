@@ -89,15 +89,19 @@ def neighbour_modes(
 ) -> np.ndarray:
     """Most frequent code among each row's neighbours, per column; ties at random.
 
+    ``codes`` holds the category codes of the rows that vote (n_voters,
+    n_categorical); ``neighbours`` the positions in ``codes`` of each query
+    row's neighbours (n_queries, k). Returns (n_queries, n_categorical).
+
     Examples
     --------
     >>> import numpy as np
+    >>> from tabaug.utils import neighbour_modes
     >>> codes = np.array([[0], [1], [1]])
-    >>> neighbour_modes(codes, np.array([[1, 2], [1, 2], [1, 2]]),
-    ...                 np.random.RandomState(0)).ravel().tolist()
-    [1, 1, 1]
+    >>> neighbour_modes(codes, np.array([[1, 2], [0, 1]]), np.random.RandomState(0)).shape
+    (2, 1)
     """
-    modes = np.empty_like(codes)
+    modes = np.empty((neighbours.shape[0], codes.shape[1]), dtype=codes.dtype)
     for j in range(codes.shape[1]):
         votes = codes[neighbours, j]
         counts = (votes[:, :, None] == votes[:, None, :]).sum(axis=2).astype(np.float64)
@@ -107,10 +111,10 @@ def neighbour_modes(
 
 
 def mixed_features(numeric: np.ndarray, codes: np.ndarray) -> Any:
-    """SMOTENC's distance space: numeric columns, plus one-hot categories scaled.
+    """SMOTE-NC's distance space: numeric columns, plus one-hot categories scaled.
 
     Each one-hot entry is ``median_std / 2`` where ``median_std`` is the median
-    standard deviation of the class's numeric columns, so a category mismatch
+    standard deviation of the rows' numeric columns, so a category mismatch
     weighs like a typical numeric difference (Chawla et al. 2002, SMOTE-NC).
 
     Examples

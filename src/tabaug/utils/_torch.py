@@ -1,7 +1,9 @@
 """PyTorch helpers shared by every torch-based sampler: import, device, seeding, progress.
 
 torch is imported only inside these functions, so importing this module (and
-``tabaug``) never imports torch.
+``tabaug``) never imports torch. :class:`TorchState` pickles an estimator's
+networks as CPU state dicts; :func:`evaluation_mode` runs a caller's network
+in eval mode and gives it back as it was.
 """
 
 from __future__ import annotations
@@ -12,7 +14,14 @@ from typing import Any
 
 from tabaug.exceptions import InvalidInputError
 
-__all__ = ["import_torch", "progress_bar", "resolve_device", "seeded_torch"]
+__all__ = [
+    "TorchState",
+    "evaluation_mode",
+    "import_torch",
+    "progress_bar",
+    "resolve_device",
+    "seeded_torch",
+]
 
 
 def import_torch(owner: str) -> Any:
@@ -27,8 +36,9 @@ def import_torch(owner: str) -> Any:
     return torch
 
 
-def progress_bar(owner: str, epochs: int, verbose: bool) -> Any:
-    """A tqdm bar over ``epochs`` when ``verbose`` (None otherwise)."""
+def progress_bar(owner: str, epochs: int, verbose: bool, *, desc: str = "training",
+                 unit: str = "epoch") -> Any:
+    """A tqdm bar over ``epochs`` (or other ``unit``) when ``verbose`` (None otherwise)."""
     if not verbose:
         return None
     try:
@@ -38,7 +48,7 @@ def progress_bar(owner: str, epochs: int, verbose: bool) -> Any:
             f"{owner}(verbose=True) shows a tqdm progress bar, but tqdm is not installed. "
             'Install the deep extra (pip install "tabaug[deep]") or pass verbose=False.'
         ) from error
-    return tqdm(total=epochs, desc=f"{owner} training", unit="epoch")
+    return tqdm(total=epochs, desc=f"{owner} {desc}", unit=unit)
 
 
 def resolve_device(torch: Any, device: str, owner: str) -> Any:
@@ -77,3 +87,60 @@ def seeded_torch(torch: Any, seed: int, device: Any) -> Iterator[None]:
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
+
+
+@contextmanager
+def evaluation_mode(module: Any) -> Iterator[Any]:
+    """Run ``module`` in eval mode, then restore each submodule's training flag.
+
+    A caller's network used to attack (or score) inputs must not change: in
+    training mode batch norm would update its running statistics and dropout
+    would make gradients random. Gradients taken with
+    ``torch.autograd.grad(..., inputs)`` never touch the parameters' ``.grad``.
+    Objects without ``modules()`` (plain callables) are used as they are.
+    """
+    modules = list(module.modules()) if hasattr(module, "modules") else []
+    flags = [m.training for m in modules]
+    for m in modules:
+        m.training = False
+    try:
+        yield module
+    finally:
+        for m, flag in zip(modules, flags, strict=True):
+            m.training = flag
+
+
+class TorchState:
+    """Mixin: pickle ``self._modules`` (a dict of torch modules) as CPU state dicts.
+
+    The estimator defines ``_build_modules()``, which rebuilds the modules
+    from its fitted attributes; unpickling calls it on the CPU and loads the
+    saved weights.
+    """
+
+    def _build_modules(self) -> dict:
+        raise NotImplementedError
+
+    def __getstate__(self) -> dict:
+        # A copy: BaseEstimator.__getstate__ may return the instance's own __dict__.
+        state = dict(super().__getstate__())
+        modules = state.pop("_modules", None)
+        if modules is not None:
+            state["_module_states"] = {
+                name: {key: value.detach().cpu() for key, value in module.state_dict().items()}
+                for name, module in modules.items()
+            }
+            state["_device"] = "cpu"
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        module_states = state.pop("_module_states", None)
+        super().__setstate__(state)
+        if module_states is None:
+            return
+        torch = import_torch(type(self).__name__)
+        self._device = torch.device("cpu")
+        self._modules = self._build_modules()
+        for name, module in self._modules.items():
+            module.load_state_dict(module_states[name])
+            module.eval()
