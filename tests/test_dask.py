@@ -734,7 +734,7 @@ def test_audit_equals_the_in_memory_audit(kind):
         ({}, InvalidInputError, "target="),
         ({"target": "label", "split": "fold"}, InvalidInputError, "no column 'fold'"),
         ({"target": "x"}, InvalidTargetError, "continuous"),
-        ({"target": "label", "check_leakage": True}, InvalidInputError, "sample in memory"),
+        ({"target": "label", "check_leakage": True}, InvalidInputError, "at least two splits"),
     ],
 )
 def test_audit_refuses_bad_dask_input_clearly(kwargs, error, message):
@@ -765,6 +765,54 @@ def test_audit_difficulty_runs_on_a_seeded_sample_of_the_dask_rows():
     assert "seeded sample of 600" in " ".join(sampled.notes)
     with pytest.raises(InvalidInputError, match="difficulty needs features"):
         tabaug.audit(ddf[["label", "split"]], target="label", split="split", difficulty=True)
+
+
+def _leaky_frame(n: int = 4000) -> pd.DataFrame:
+    """Rare rows copied (ROS) and jittered (noise) before a random split, with missing values."""
+    rng = np.random.default_rng(8)
+    X = pd.DataFrame({"x": rng.normal(size=n), "z": rng.normal(size=n),
+                      "k": rng.integers(0, 5, n), "c": rng.choice(["p", "q"], n)})
+    y = pd.Series(rng.choice(["a", "b", "c"], n, p=[0.85, 0.1, 0.05]))
+    X, y = RandomOverSampler(sampling_strategy={"b": 700}, random_state=0).fit_resample(X, y)
+    X, y = GaussianNoiseOverSampler(sampling_strategy={"c": 500}, noise_scale=0.01,
+                                    random_state=0).fit_resample(X, y)
+    frame = X.assign(label=y.to_numpy())
+    frame["split"] = np.where(rng.random(len(frame)) < 0.7, "train", "test")
+    frame.loc[[5, 9], "label"] = None
+    frame.loc[[11], "split"] = None
+    return frame
+
+
+def test_audit_leakage_on_dask_equals_the_in_memory_audit():
+    frame = _leaky_frame()
+    ddf = dd.from_pandas(frame, npartitions=5)
+    got = tabaug.audit(ddf, target="label", split="split", check_leakage=True)
+    expected = tabaug.audit(frame, target="label", split="split", check_leakage=True)
+    # every row fits under max_rows: exact counts by hash joins, near duplicates and SMOTE
+    # rows on the same rows as in memory
+    assert got.to_dict() == expected.to_dict()
+    flagged = {check: got.leakage[check]["classes"] for check in ("exact", "near")}
+    assert flagged["exact"]["b"]["flagged"] and not flagged["exact"]["c"]["flagged"]
+    assert flagged["near"]["c"]["flagged"]
+
+
+def test_audit_leakage_on_dask_samples_each_class_for_the_near_checks():
+    frame = _leaky_frame()
+    ddf = dd.from_pandas(frame, npartitions=5)
+    sampled = tabaug.audit(ddf, target="label", split="split", check_leakage=True,
+                           max_rows=900, random_state=2)
+    again = tabaug.audit(ddf, target="label", split="split", check_leakage=True,
+                         max_rows=900, random_state=2)
+    whole = tabaug.audit(frame, target="label", split="split", check_leakage=True)
+    assert sampled.to_dict() == again.to_dict()
+    # exact repeats are counted on every row whatever the sample
+    assert sampled.leakage["exact"] == whole.leakage["exact"]
+    assert sampled.duplicates == whole.duplicates
+    assert "seeded sample of 900" in " ".join(sampled.notes)
+    assert "at most 300 per class" in " ".join(sampled.notes)
+    assert sampled.leakage["near"]["classes"]["c"]["flagged"]
+    with pytest.raises(InvalidInputError, match="needs features"):
+        tabaug.audit(ddf[["label", "split"]], target="label", split="split", check_leakage=True)
 
 
 # --------------------------------------------------------------------------- command line

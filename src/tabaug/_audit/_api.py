@@ -5,7 +5,13 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
-from tabaug._audit._checks import prepare_table, run_difficulty, run_leakage, split_duplicates
+from tabaug._audit._checks import (
+    prepare_table,
+    repeat_counts,
+    run_difficulty,
+    run_leakage,
+    split_duplicates,
+)
 from tabaug._audit._counting import count_classes
 from tabaug._audit._inputs import AuditInput, Table, read_input
 from tabaug._audit._result import BalanceAudit
@@ -46,8 +52,10 @@ def audit(
           fields are missing values;
         - a Dask DataFrame (``tabaug[dask]``): counts by one pass over the
           partitions, difficulty on a seeded sample of ``max_rows`` rows
-          drawn across partitions (the leakage checks need a sample in
-          memory for now).
+          drawn across partitions; with ``check_leakage=True``, exact
+          repeats counted on every row by hash joins (never gathering the
+          rows), near-duplicate and SMOTE checks on a seeded sample of at
+          most ``max_rows`` rows split evenly across classes.
     target : str, optional
         The target column; required for a DataFrame or a file.
     split : str or array-like, optional
@@ -65,8 +73,8 @@ def audit(
         Look for held-out rows (every split but the reference split,
         ``train`` if present, else the first) made from training rows.
         Default: True when features are given in memory (a DataFrame with a
-        split column, or ``(X, y)`` pairs), False for files, where it means
-        reading every column (in chunks). Three checks, each judging every
+        split column, or ``(X, y)`` pairs), False for files and Dask
+        DataFrames, where it means reading every column. Three checks, each judging every
         class against the largest class, which no oversampler grows
         (resampling before splitting makes training and held-out rows
         interchangeable, so comparing them with each other cannot see it):
@@ -163,12 +171,17 @@ def audit(
         random_state, "random_state", owner="audit", kind=numbers.Integral, low=0, allow_none=True
     )
     if is_dask_collection(data):
-        counts, target_name, sample = dask_backend().audit_input(
+        found = dask_backend().audit_input(
             data, target, split, check_leakage, difficulty=difficulty, max_rows=max_rows,
             random_state=random_state,
         )
-        inputs = AuditInput(counts, None, target_name, None,
-                            None if sample is None else Table(*sample))
+        inputs = AuditInput(
+            found["counts"], None, found["target"],
+            table=None if found["sample"] is None else Table(*found["sample"]),
+            repeats=found["repeats"],
+            leakage_table=None if found["leakage_sample"] is None
+            else Table(*found["leakage_sample"]),
+        )
     else:
         inputs = read_input(
             data,
@@ -183,10 +196,17 @@ def audit(
     warnings, notes = list(counting.warnings), []
     encoded, rows = prepare_table(inputs.table, counting)
     duplicates, leakage, found = {}, None, None
-    if inputs.hashes is not None:
-        split_level = split_duplicates(inputs, counting)
+    if inputs.checks_leakage:
+        repeats = repeat_counts(inputs, counting)
+        split_level = split_duplicates(repeats, counting)
         duplicates = split_level.duplicates
-        class_level = run_leakage(inputs, counting, encoded, rows, max_rows, random_state)
+        sample = inputs.leakage_table
+        near_encoded, near_rows = (encoded, rows) if sample is None \
+            else prepare_table(sample, counting)
+        class_level = run_leakage(
+            repeats, counting, near_encoded, near_rows, max_rows, random_state,
+            sampled_from=None if sample is None else sample.sampled_from,
+        )
         leakage = class_level.leakage
         warnings += split_level.warnings + class_level.warnings
         notes += class_level.notes
@@ -224,5 +244,5 @@ def audit(
         leakage=leakage,
         readings=[] if found is None else list(found.readings),
         notes=notes,
-        checked={"difficulty": difficulty, "leakage": inputs.hashes is not None},
+        checked={"difficulty": difficulty, "leakage": inputs.checks_leakage},
     )

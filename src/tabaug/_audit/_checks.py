@@ -24,10 +24,11 @@ from tabaug._audit._inputs import AuditInput, Table
 from tabaug._audit._leakage import (
     ALPHA,
     NEAR_ALPHA,
+    RepeatCounts,
+    count_repeats,
     exact_by_class,
     exact_duplicates,
     largest_class,
-    natural_repeat_rate,
     one_sided_p,
     summarise,
     synthetic_by_class,
@@ -70,17 +71,42 @@ def _roles(table: Table, labels: list[Any], counting: Counting) -> RowSet:
     return RowSet(codes, train & (codes >= 0), known & ~train & (codes >= 0))
 
 
-def split_duplicates(inputs: AuditInput, counting: Counting) -> Findings:
+def repeat_counts(inputs: AuditInput, counting: Counting) -> RepeatCounts:
+    """The exact-repeat counts: given by the Dask path, or counted from the row hashes."""
+    if inputs.repeats is not None:
+        splits, natural, *by_label = inputs.repeats
+        by_code = [_by_code(pairs, counting.labels) for pairs in by_label]
+        return RepeatCounts(
+            {str(name): pair for name, pair in splits.items() if str(name) in counting.splits},
+            natural, *by_code,
+        )
+    known = set(counting.splits)
+    split_hashes = {str(name): value for name, value in inputs.hashes.items()
+                    if str(name) in known}
+    roles = _roles(inputs.hashed, counting.labels, counting)
+    usable = roles.labels >= 0
+    hashes = np.concatenate(list(inputs.hashes.values()))[usable]
+    rows = RowSet(roles.labels[usable], roles.train[usable], roles.held_out[usable])
+    return count_repeats(split_hashes, counting.reference, rows, hashes)
+
+
+def _by_code(pairs: dict[Any, tuple[int, int]], labels: list[Any]) -> dict[int, tuple[int, int]]:
+    """``{label: pair}`` keyed by class code instead (labels matched as text)."""
+    values = np.empty(len(pairs), dtype=object)
+    values[:] = list(pairs)
+    codes = label_codes(values, labels)
+    return {int(code): pair for code, pair in zip(codes, pairs.values(), strict=True)
+            if code >= 0}
+
+
+def split_duplicates(counts: RepeatCounts, counting: Counting) -> Findings:
     """Held-out rows that exactly repeat a reference row, against the data's own rate."""
     findings = Findings()
-    known = set(counting.splits)
-    hashes = {str(name): value for name, value in inputs.hashes.items() if str(name) in known}
-    findings.duplicates = exact_duplicates(hashes, counting.reference)
-    natural = hashes.get(counting.reference, np.zeros(0, np.uint64))
-    natural_rate = natural_repeat_rate(natural)
-    natural_hits = round(natural_rate * len(natural))
+    findings.duplicates = exact_duplicates(counts, counting.reference)
+    natural_n, natural_hits = counts.natural
+    natural_rate = counts.natural_rate
     for s, entry in findings.duplicates.items():
-        p_value = one_sided_p(entry["duplicates"], entry["rows"], natural_hits, len(natural))
+        p_value = one_sided_p(entry["duplicates"], entry["rows"], natural_hits, natural_n)
         if p_value < ALPHA and entry["share"] - natural_rate >= 0.01:
             findings.warnings.append(
                 f"{entry['duplicates']:,} of {entry['rows']:,} rows of '{s}' "
@@ -95,21 +121,23 @@ def split_duplicates(inputs: AuditInput, counting: Counting) -> Findings:
 
 
 def run_leakage(
-    inputs: AuditInput,
+    counts: RepeatCounts,
     counting: Counting,
     encoded: Encoded | None,
     rows: RowSet | None,
     max_rows: int,
     random_state: int | None,
+    sampled_from: int | None = None,
 ) -> Findings:
-    """The class-level leakage checks: result, warnings and method notes."""
+    """The class-level leakage checks: result, warnings and method notes.
+
+    ``counts`` covers every row; ``encoded`` and ``rows`` (for the near
+    duplicate and SMOTE checks) may be a seeded sample of ``sampled_from``
+    rows.
+    """
     labels = counting.labels
-    roles = _roles(inputs.hashed, labels, counting)
-    usable = roles.labels >= 0
-    hashes = np.concatenate(list(inputs.hashes.values()))[usable]
-    exact_rows = RowSet(roles.labels[usable], roles.train[usable], roles.held_out[usable])
-    reference, tied = largest_class(exact_rows, hashes, encoded, rows, random_state)
-    checks: dict[str, Any] = {"exact": summarise(exact_by_class(exact_rows, hashes, reference))}
+    reference, tied = largest_class(counts, encoded, rows, random_state)
+    checks: dict[str, Any] = {"exact": summarise(exact_by_class(counts, reference))}
     held_out = [s for s in counting.splits if s != counting.reference]
     findings = Findings()
     findings.notes.append(
@@ -134,6 +162,9 @@ def run_leakage(
         findings.notes.append(
             f"near duplicates and SMOTE rows: {method}"
             + (f"; at most {max_rows:,} held-out rows queried (sampled)" if sampled else "")
+            + (f"; on a seeded sample of {len(rows.labels):,} of {sampled_from:,} rows, at most "
+               f"{max(1, max_rows // len(labels)):,} per class (exact repeats on every row)"
+               if sampled_from else "")
         )
     for name, check in checks.items():
         if check is None:
@@ -147,7 +178,7 @@ def run_leakage(
         **checks,
         "reference": labels[reference],
         "held_out": held_out,
-        "natural_rate": natural_repeat_rate(hashes[exact_rows.train]),
+        "natural_rate": counts.natural_rate,
     }
     return findings
 

@@ -22,8 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabaug._audit._rows import unhashable_error
-from tabaug.utils import check_memory, is_categorical_dtype
+from tabaug.utils import check_memory, is_categorical_dtype, unhashable_error
 
 #: Categories kept apart per column; rarer ones are compared as one value.
 MAX_CATEGORIES = 64

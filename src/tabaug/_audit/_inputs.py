@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabaug._audit._leakage import as_frame, check_same_columns, hash_splits, row_hashes
+from tabaug._audit._leakage import as_frame, check_same_columns, hash_splits
 from tabaug.exceptions import InvalidInputError
 from tabaug.utils import (
     check_consistent_length,
@@ -25,6 +25,7 @@ from tabaug.utils import (
     is_path,
     iter_chunks,
     require_columns,
+    row_hashes,
 )
 from tabaug.utils import count_rows as count_file_rows
 
@@ -53,7 +54,11 @@ class AuditInput:
     label under a missing label, so nothing is dropped before counting.
     ``hashes`` (split -> row hashes) and ``hashed`` (every hashed row's
     hash, label and split) are there when leakage is checked; ``table``
-    when leakage or difficulty is.
+    when leakage or difficulty is. From Dask, ``repeats`` holds the
+    exact-repeat counts instead of hashes (``(splits, natural, held_out,
+    train, pooled)`` as in ``RepeatCounts``, keyed by split name and label),
+    and ``leakage_table`` a sample of rows, at most ``max_rows`` per class,
+    for the near-duplicate and SMOTE checks.
     """
 
     counts: dict[Any, pd.Series]
@@ -61,6 +66,12 @@ class AuditInput:
     target: str | None
     hashed: Table | None = None
     table: Table | None = None
+    repeats: tuple | None = None
+    leakage_table: Table | None = None
+
+    @property
+    def checks_leakage(self) -> bool:
+        return self.hashes is not None or self.repeats is not None
 
 
 def read_input(

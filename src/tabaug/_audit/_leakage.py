@@ -1,8 +1,10 @@
 """Leakage between splits: held-out rows that repeat, or were made from, training rows.
 
 Rows are compared by a 64-bit hash of their values
-(``pandas.util.hash_pandas_object``), computed chunk by chunk so a file can be
-checked without holding it whole.
+(``tabaug.utils.row_hashes``), computed chunk by chunk so a file can be
+checked without holding it whole. The exact checks are judged on counts
+(:class:`RepeatCounts`), which the Dask path computes by hash joins without
+gathering the rows.
 
 Resampling before splitting makes the training and held-out splits
 interchangeable, so comparing held-out-to-train with train-to-train cannot
@@ -18,18 +20,17 @@ class alike.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tabaug._audit._encoding import Encoded
-from tabaug._audit._rows import RowSet, at_most, distinct, unhashable_error
+from tabaug._audit._rows import RowSet, at_most, distinct
 from tabaug._audit._synthetic import measure
 from tabaug.exceptions import InvalidInputError
-
-#: Rows hashed at once.
-HASH_CHUNK = 1_000_000
+from tabaug.utils import row_hashes
 
 
 def hash_splits(features: dict[Any, Any]) -> dict[Any, np.ndarray]:
@@ -67,49 +68,76 @@ def as_frame(X: Any) -> pd.DataFrame:
     return pd.DataFrame(array.reshape(len(array), -1))
 
 
-def row_hashes(frame: pd.DataFrame) -> np.ndarray:
-    """64-bit hashes of every row's values, chunk by chunk.
+@dataclass(frozen=True)
+class RepeatCounts:
+    """Exact repeats, counted: all that the exact checks judge, from memory or from Dask.
 
-    Numeric columns are hashed as float64, so a value hashes the same in an
-    int column of one split and a float column of another. A cell that
-    cannot be hashed (a list, a dict, an array) is refused with the column's
-    name: there is no faithful way to compare it.
+    Each value is a pair ``(rows, of which repeats)``:
+
+    - ``splits``: per held-out split, rows repeating a reference-split row
+      (any class);
+    - ``natural``: reference-split rows repeating another one (the data's own
+      duplicate rate);
+    - by class code, ``held_out``: held-out rows repeating a training row of
+      the class; ``train``: training rows repeating another training row of
+      the class; ``pooled``: the class's rows, training or held-out,
+      repeating another row of the class (to break ties for the largest).
     """
-    numeric = [
-        column
-        for column in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[column])
-        and not pd.api.types.is_bool_dtype(frame[column])
-    ]
-    parts = []
-    for start in range(0, len(frame), HASH_CHUNK):
-        chunk = frame.iloc[start : start + HASH_CHUNK]
-        if numeric:
-            chunk = chunk.astype(dict.fromkeys(numeric, "float64"))
-        try:
-            parts.append(pd.util.hash_pandas_object(chunk, index=False).to_numpy())
-        except (TypeError, ValueError) as error:
-            raise unhashable_error(chunk) from error
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+
+    splits: dict[str, tuple[int, int]]
+    natural: tuple[int, int]
+    held_out: dict[int, tuple[int, int]]
+    train: dict[int, tuple[int, int]]
+    pooled: dict[int, tuple[int, int]]
+
+    @property
+    def natural_rate(self) -> float:
+        return share(self.natural)
 
 
-def exact_duplicates(hashes: dict[str, np.ndarray], reference: str) -> dict[str, dict[str, Any]]:
+def share(pair: tuple[int, int]) -> float:
+    """``repeats / rows`` of a ``(rows, repeats)`` pair, 0 without rows."""
+    rows, repeats = pair
+    return repeats / rows if rows else 0.0
+
+
+def count_repeats(
+    split_hashes: dict[str, np.ndarray], reference: str, rows: RowSet, hashes: np.ndarray
+) -> RepeatCounts:
+    """:class:`RepeatCounts` of rows in memory.
+
+    ``split_hashes`` holds every row's hash by split; ``rows`` and ``hashes``
+    the labelled rows (class codes, reference or held-out) and their hashes.
+    """
+    known = split_hashes.get(reference, np.zeros(0, np.uint64))
+    splits = {
+        name: (len(values), int(pd.Series(values).isin(known).sum()))
+        for name, values in split_hashes.items()
+        if name != reference
+    }
+    held_out, train, pooled = {}, {}, {}
+    for label in _present(rows.labels):
+        mine = rows.labels == label
+        held = pd.Series(hashes[mine & rows.held_out])
+        trained = hashes[mine & rows.train]
+        held_out[label] = (len(held), int(held.isin(trained).sum()))
+        train[label] = (len(trained), _repeated(trained))
+        pooled[label] = (int(mine.sum()), _repeated(hashes[mine]))
+    return RepeatCounts(splits, (len(known), _repeated(known)), held_out, train, pooled)
+
+
+def _repeated(hashes: np.ndarray) -> int:
+    """Rows whose hash occurs more than once."""
+    return int(pd.Series(hashes).duplicated(keep=False).sum())
+
+
+def exact_duplicates(counts: RepeatCounts, reference: str) -> dict[str, dict[str, Any]]:
     """For each split but ``reference``: how many of its rows repeat a ``reference`` row."""
-    if reference not in hashes:
-        return {}
-    known = hashes[reference]
-    result = {}
-    for split, values in hashes.items():
-        if split == reference:
-            continue
-        repeated = int(pd.Series(values).isin(known).sum())
-        result[split] = {
-            "reference": reference,
-            "rows": int(len(values)),
-            "duplicates": repeated,
-            "share": repeated / len(values) if len(values) else 0.0,
-        }
-    return result
+    return {
+        split: {"reference": reference, "rows": rows, "duplicates": repeated,
+                "share": share((rows, repeated))}
+        for split, (rows, repeated) in counts.splits.items()
+    }
 
 
 # --------------------------------------------------------------------------- class vs largest
@@ -152,8 +180,7 @@ def holm(p_values: list[float]) -> list[float]:
 
 
 def largest_class(
-    rows: RowSet,
-    hashes: np.ndarray,
+    counts: RepeatCounts,
     encoded: Encoded | None,
     table: RowSet | None,
     random_state: int | None,
@@ -167,21 +194,22 @@ def largest_class(
     sample of its rows that are near duplicates of, or on a line through,
     other rows of the class.
     """
-    counts = np.bincount(rows.labels)
-    tied = np.flatnonzero(counts == counts.max())
+    sizes = {label: rows for label, (rows, _) in counts.pooled.items()}
+    most = max(sizes.values())
+    tied = [label for label, size in sizes.items() if size == most]
     if len(tied) == 1:
-        return int(tied[0]), False
+        return tied[0], False
     rng = np.random.default_rng(random_state)
     scores = {}
     for label in tied:
-        score = natural_repeat_rate(hashes[rows.labels == label])
+        score = share(counts.pooled[label])
         if encoded is not None and table is not None:
             mine = np.flatnonzero((table.labels == label) & (table.train | table.held_out))
             pool = distinct(encoded.points, mine)
             if len(pool) > 2:
                 found = measure(encoded, pool, at_most(pool, 2_000, rng), pool, random_state)
                 score += found.near.mean() + found.segment.mean()
-        scores[int(label)] = score
+        scores[label] = score
     return min(scores, key=scores.get), True
 
 
@@ -193,7 +221,8 @@ def summarise(per_class: dict[Any, dict[str, Any]], alpha: float = ALPHA) -> dic
     adjusted = holm([entry["p_value"] for entry in tested.values()])
     for entry, p in zip(tested.values(), adjusted, strict=True):
         entry["p_value"] = p
-        entry["flagged"] = bool(p < alpha and entry.pop("clear"))
+        clear = entry.pop("clear", False)
+        entry["flagged"] = bool(p < alpha and clear)
     label = min(tested, key=lambda key: (tested[key]["p_value"], -tested[key]["rate"]))
     top = tested[label]
     return {
@@ -206,27 +235,21 @@ def summarise(per_class: dict[Any, dict[str, Any]], alpha: float = ALPHA) -> dic
     }
 
 
-def exact_by_class(rows: RowSet, hashes: np.ndarray, reference: Any) -> dict[Any, dict]:
+def exact_by_class(counts: RepeatCounts, reference: int) -> dict[int, dict]:
     """Each class's share of held-out rows repeating a same-class training row.
 
     The largest class, which no resampling touched, has exchangeable
     training and held-out rows, so its rate counts both: held-out rows that
     repeat a training row, and training rows that repeat another one.
     """
-    rates = {}
-    for label in _present(rows.labels):
-        mine = rows.labels == label
-        held = pd.Series(hashes[mine & rows.held_out])
-        rates[label] = (int(held.isin(hashes[mine & rows.train]).sum()), len(held))
-    train = hashes[(rows.labels == reference) & rows.train]
-    reference_hits = rates[reference][0] + round(natural_repeat_rate(train) * len(train))
-    reference_n = rates[reference][1] + len(train)
-    result = {}
-    for label, (hits, n) in rates.items():
-        if label == reference:
-            continue
-        result[label] = _entry(hits, n, reference_hits, reference_n)
-    return result
+    reference_held, reference_train = counts.held_out[reference], counts.train[reference]
+    reference_n = reference_held[0] + reference_train[0]
+    reference_hits = reference_held[1] + reference_train[1]
+    return {
+        label: _entry(hits, n, reference_hits, reference_n)
+        for label, (n, hits) in counts.held_out.items()
+        if label != reference
+    }
 
 
 def _entry(hits: int, n: int, reference_hits: int, reference_n: int, **extra: Any) -> dict:
@@ -245,13 +268,6 @@ def _entry(hits: int, n: int, reference_hits: int, reference_n: int, **extra: An
     }
     entry.update(extra)
     return entry
-
-
-def natural_repeat_rate(hashes: np.ndarray) -> float:
-    """Share of rows that repeat another row of the same set: the data's own duplicate rate."""
-    if len(hashes) == 0:
-        return 0.0
-    return float(pd.Series(hashes).duplicated(keep=False).mean())
 
 
 def synthetic_by_class(

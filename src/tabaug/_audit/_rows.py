@@ -2,8 +2,7 @@
 
 A :class:`RowSet` says, for each row of a table, its class (a code) and
 whether it is in the reference split or a held-out one; :func:`distinct`
-drops repeated points, :func:`at_most` draws a seeded sample, and
-:func:`unhashable_error` names a column whose cells cannot be compared.
+drops repeated points and :func:`at_most` draws a seeded sample.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from tabaug.exceptions import InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -41,22 +38,3 @@ def distinct(points: np.ndarray, rows: np.ndarray) -> np.ndarray:
     multipliers = np.random.default_rng(0).integers(1, 2**63, bits.shape[1], dtype=np.uint64)
     hashes = (bits * (multipliers | np.uint64(1))).sum(axis=1, dtype=np.uint64)
     return rows[~pd.Series(hashes).duplicated().to_numpy()]
-
-
-def unhashable_error(frame: pd.DataFrame) -> InvalidInputError:
-    """The error for feature cells that cannot be compared (lists, dicts, arrays)."""
-    for column in frame.columns:
-        try:
-            pd.util.hash_pandas_object(frame[column], index=False)
-        except (TypeError, ValueError):
-            kinds = sorted({type(v).__name__ for v in frame[column] if not isinstance(v, str)})
-            return InvalidInputError(
-                f"column {column!r} holds values of type {', '.join(kinds[:3])}, which the "
-                "audit cannot compare row to row. Convert the column to text "
-                f"(frame[{column!r}] = frame[{column!r}].astype(str)), drop it, or pass "
-                "check_leakage=False (and difficulty=False)."
-            )
-    return InvalidInputError(
-        "some feature values cannot be compared row to row by the audit; convert container "
-        "values (lists, dicts, arrays) to text, or pass check_leakage=False."
-    )

@@ -2,15 +2,17 @@
 
 * :func:`audit_counts`: one pass counts the rows of every (split, label)
   pair, missing values included (the audit reports them, never drops them);
-* :func:`repeat_counts`: each row's features are hashed in its partition
-  (64-bit, numbers as float64, the in-memory audit's rule), and the held-out
-  rows are joined on the hash (and the label, for same-class repeats) with
-  the distinct hashes of the reference split: a shuffle of hashes and label
-  codes (24 bytes a row), never the rows;
+* :func:`repeat_summary`: each row's features are hashed in its partition
+  (``tabaug.utils.row_hashes``, the in-memory audit's hash), and every count
+  the exact checks judge comes from hash joins and group-bys of hashes and
+  label and split codes (24 bytes a row), never the rows: held-out rows
+  repeating a reference row (of any class, and of their class), and rows
+  repeating another row of their class or split (the base rates);
 * :func:`seeded_sample`: exactly ``n`` rows drawn without replacement across
   partitions (a seeded multivariate hypergeometric over partition lengths,
-  then one stream per partition), for the checks that need rows in memory
-  (near duplicates, SMOTE-made rows, difficulty).
+  then one stream per partition), for the difficulty check;
+  :func:`class_sample`: the same, at most ``n`` rows of each class, for the
+  near-duplicate and SMOTE-row checks.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from tabaug._dask._inputs import compute, delayed
 from tabaug._dask._io import require_columns
 from tabaug._dask._plan import hypergeometric_split, root_seed
 from tabaug.exceptions import InvalidInputError
-from tabaug.utils import check_labels, plain_value
+from tabaug.utils import check_labels, plain_value, row_hashes
 
-__all__ = ["audit_counts", "audit_input", "repeat_counts", "row_hashes", "seeded_sample"]
+__all__ = ["audit_counts", "audit_input", "class_sample", "repeat_summary", "seeded_sample"]
+
 
 def _key(value: Any) -> Any:
     return None if pd.isna(value) else plain_value(value)
@@ -67,85 +70,84 @@ def audit_counts(frame: Any, target: str, split: str | None = None) -> dict:
             for name, c in merged.items()}
 
 
-def row_hashes(frame: pd.DataFrame) -> np.ndarray:
-    """64-bit hashes of every row's values: numbers as float64, as the in-memory audit hashes.
-
-    A cell that cannot be hashed (a list, a dict) is refused with the fix.
-    """
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
-               and not pd.api.types.is_bool_dtype(frame[c])]
-    if numeric:
-        frame = frame.astype(dict.fromkeys(numeric, "float64"))
-    try:
-        return pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    except (TypeError, ValueError) as error:
-        raise InvalidInputError(
-            "some feature values cannot be compared row to row by the leakage check; convert "
-            "container values (lists, dicts, arrays) to text, or pass check_leakage=False."
-        ) from error
-
-
 def _codes(values: pd.Series, known: list) -> np.ndarray:
-    """Positions of ``values`` in ``known`` (a missing value: the position of None)."""
+    """Positions of ``values`` in ``known``; -1 for a missing value."""
     lookup = pd.Index(known, dtype=object)
-    missing = known.index(None) if None in known else -1
     if isinstance(values.dtype, pd.CategoricalDtype):
         per_category = lookup.get_indexer(pd.Index(values.cat.categories, dtype=object))
         codes = values.cat.codes.to_numpy()
-        return np.where(codes >= 0, per_category[codes], missing).astype(np.int64)
-    codes = lookup.get_indexer(values).astype(np.int64)
-    codes[values.isna().to_numpy()] = missing
+        return np.where(codes >= 0, per_category[codes], -1).astype(np.int64)
+    codes = lookup.get_indexer(pd.Index(values.to_numpy(dtype=object))).astype(np.int64)
+    codes[values.isna().to_numpy()] = -1
     return codes
 
 
 def audit_input(frame: Any, target: Any, split: Any, check_leakage: bool | None, *,
                 difficulty: bool = False, max_rows: int = 100_000,
-                random_state: int | None = 0) -> tuple[dict, str, tuple | None]:
+                random_state: int | None = 0) -> dict[str, Any]:
     """What :func:`tabaug.audit` needs from a dask DataFrame.
 
-    Returns the counts per split, the target's name and, for the difficulty
-    check, ``(features, labels, splits, rows sampled from)``: a seeded sample
-    of at most ``max_rows`` rows that have a label (and a split), drawn
-    uniformly across partitions. The leakage checks are not available on
-    Dask yet.
+    Returns a dict: ``counts`` per split and the ``target``'s name; for the
+    difficulty check, ``sample``: ``(features, labels, splits, rows sampled
+    from)``, a seeded sample of at most ``max_rows`` rows that have a label
+    (and a split), drawn uniformly across partitions; with ``check_leakage``
+    (which needs a split column), ``repeats``: the exact-repeat counts of
+    every row (:func:`repeat_summary`) and ``leakage_sample``: at most
+    ``max_rows`` rows per class, in the same form as ``sample``.
     """
     if target is None:
         raise InvalidInputError("pass target='column name' to audit a dask DataFrame")
     if split is not None and not isinstance(split, str):
         raise InvalidInputError("with a dask DataFrame, split must be the name of a column")
-    if check_leakage:
-        raise InvalidInputError(
-            "check_leakage is not available on a dask DataFrame yet; audit the counts on Dask "
-            "and check leakage on a sample in memory (e.g. ddf.sample(frac=0.01).compute())."
-        )
     counts = audit_counts(frame, target, split)
     labels = [label for label in dict.fromkeys(
         label for c in counts.values() for label in c.index) if label is not None]
     values = np.empty(len(labels), dtype=object)
     values[:] = labels  # missing labels are counted apart, as in memory
     check_labels(values, name=f"frame[{target!r}]", allow_missing=True)
-    sample = None
-    if difficulty:
-        needed = [target] + ([split] if split is not None else [])
-        if len(frame.columns) == len(needed):
-            raise InvalidInputError(
-                "difficulty needs features: pass a dask DataFrame with feature columns "
-                "besides the target (and split)."
-            )
-        usable = frame[~frame[target].isna()]
-        if split is not None:
-            usable = usable[~usable[split].isna()]
-        n_usable = sum(int(n) for name, c in counts.items() if name is not None
-                       for label, n in c.items() if label is not None)
-        rows = seeded_sample(usable, max_rows, random_state)
-        sample = (
-            rows.drop(columns=needed),
-            rows[target].to_numpy(dtype=object),
-            rows[split].to_numpy(dtype=object) if split is not None
-            else np.full(len(rows), "all", dtype=object),
-            n_usable if len(rows) < n_usable else None,
+    needed = [target] + ([split] if split is not None else [])
+    found: dict[str, Any] = {"counts": counts, "target": str(target), "sample": None,
+                             "repeats": None, "leakage_sample": None}
+    if (difficulty or check_leakage) and len(frame.columns) == len(needed):
+        check = "difficulty" if difficulty else "check_leakage"
+        raise InvalidInputError(
+            f"{check} needs features: pass a dask DataFrame with feature columns besides the "
+            f"target (and split), or {check}=False."
         )
-    return counts, str(target), sample
+    usable = frame[~frame[target].isna()]
+    if split is not None:
+        usable = usable[~usable[split].isna()]
+    n_usable = sum(int(n) for name, c in counts.items() if name is not None
+                   for label, n in c.items() if label is not None)
+    if difficulty:
+        found["sample"] = _as_table(seeded_sample(usable, max_rows, random_state), target,
+                                    split, n_usable)
+    if check_leakage:
+        splits = [name for name in counts if name is not None]
+        if split is None or len(splits) < 2:
+            raise InvalidInputError(
+                "check_leakage needs at least two splits: pass split='column naming each row's "
+                "split' (with two or more values), or check_leakage=False."
+            )
+        reference = "train" if "train" in splits else splits[0]
+        found["repeats"] = repeat_summary(frame, target, split, labels, splits, reference)
+        per_class = max(1, max_rows // max(len(labels), 1))
+        found["leakage_sample"] = _as_table(
+            class_sample(usable, target, per_class, random_state), target, split, n_usable
+        )
+    return found
+
+
+def _as_table(rows: pd.DataFrame, target: str, split: str | None, n_usable: int) -> tuple:
+    """``(features, labels, splits, rows sampled from)`` of sampled rows."""
+    needed = [target] + ([split] if split is not None else [])
+    return (
+        rows.drop(columns=needed),
+        rows[target].to_numpy(dtype=object),
+        rows[split].to_numpy(dtype=object) if split is not None
+        else np.full(len(rows), "all", dtype=object),
+        n_usable if len(rows) < n_usable else None,
+    )
 
 
 def _hash_rows(part: pd.DataFrame, features: list, target: str, split: str,
@@ -156,38 +158,59 @@ def _hash_rows(part: pd.DataFrame, features: list, target: str, split: str,
                          "split": _codes(part[split], splits)}, index=part.index)
 
 
-def repeat_counts(frame: Any, target: str, split: str, counts: dict, reference: Any, *,
-                  same_class: bool = True) -> dict:
-    """For each split but ``reference``: per label, its rows and how many repeat a reference row.
+def repeat_summary(frame: Any, target: str, split: str, labels: list, splits: list,
+                   reference: Any) -> tuple:
+    """Every exact-repeat count of the audit, from hash joins and group-bys of hashes.
 
-    A row repeats when its features hash like a row of the reference split
-    (of the same label, with ``same_class``). ``counts`` is what
-    :func:`audit_counts` returned. Returns ``{split: {label: (rows, repeats)}}``.
+    Returns ``(splits, natural, held_out, train, pooled)``, the fields of the
+    audit's ``RepeatCounts`` keyed by split name and label: each ``(rows,
+    repeats)``. Rows without a label are left out of the class counts, rows
+    without a split out of every count (the audit reports both).
     """
     features = [c for c in frame.columns if c not in (target, split)]
-    if not features:
-        raise InvalidInputError(
-            "the exact-duplicate check needs feature columns besides the target and split; "
-            "pass check_leakage=False."
-        )
-    splits = list(counts)
-    labels = list(dict.fromkeys(label for c in counts.values() for label in c.index))
     meta = pd.DataFrame({"hash": pd.Series(dtype=np.uint64), "label": pd.Series(dtype=np.int64),
                          "split": pd.Series(dtype=np.int64)})
     hashed = frame.map_partitions(_hash_rows, features, target, split, labels, splits,
                                   meta=meta)
-    keys = ["hash", "label"] if same_class else ["hash"]
-    known = hashed[hashed["split"] == splits.index(reference)][keys].drop_duplicates()
-    held_out = hashed[hashed["split"] != splits.index(reference)]
-    joined = held_out.merge(known.assign(repeat=1), on=keys, how="left")
-    joined = joined.assign(repeat=joined["repeat"].fillna(0).astype("int64"), rows=1)
-    totals = joined.groupby(["split", "label"])[["rows", "repeat"]].sum(split_out=1)
-    (table,) = compute(totals)
-    result: dict = {}
-    for (split_code, label_code), row in table.iterrows():
-        entry = result.setdefault(splits[split_code], {})
-        entry[labels[label_code]] = (int(row["rows"]), int(row["repeat"]))
-    return result
+    hashed = hashed[hashed["split"] >= 0]
+    is_reference = hashed["split"] == splits.index(reference)
+    known, held = hashed[is_reference], hashed[~is_reference]
+    labelled = hashed[hashed["label"] >= 0]
+    tasks = {
+        # held-out rows repeating a reference row, of any class, then of their class
+        "splits": _joined(held, known, ["hash"], "split"),
+        "held_out": _joined(held[held["label"] >= 0], known[known["label"] >= 0],
+                            ["hash", "label"], "label"),
+        # rows repeating another row: of the reference split, of a class in it, of a class
+        "natural": _repeated(known, ["hash"], None),
+        "train": _repeated(known[known["label"] >= 0], ["hash", "label"], "label"),
+        "pooled": _repeated(labelled, ["hash", "label"], "label"),
+    }
+    tables = dict(zip(tasks, compute(*tasks.values()), strict=True))
+    names = {"splits": splits, "held_out": labels, "train": labels, "pooled": labels}
+    result = {key: {names[key][code]: (int(row["rows"]), int(row["repeats"]))
+                    for code, row in table.iterrows()}
+              for key, table in tables.items() if key != "natural"}
+    natural = tables["natural"]
+    return (result["splits"], (int(natural["rows"]), int(natural["repeats"])),
+            result["held_out"], result["train"], result["pooled"])
+
+
+def _joined(rows: Any, known: Any, keys: list, by: str) -> Any:
+    """Per ``by`` code: ``rows`` and how many match a ``known`` row on ``keys``."""
+    distinct = known[keys].drop_duplicates().assign(repeats=1)
+    joined = rows[[*keys, by] if by not in keys else keys].merge(distinct, on=keys, how="left")
+    joined = joined.assign(repeats=joined["repeats"].fillna(0).astype("int64"), rows=1)
+    return joined.groupby(by)[["rows", "repeats"]].sum(split_out=1)
+
+
+def _repeated(rows: Any, keys: list, by: str | None) -> Any:
+    """Rows whose ``keys`` occur more than once (per ``by`` code, or in all)."""
+    sizes = rows.groupby(keys).size(split_out=rows.npartitions).to_frame("rows").reset_index()
+    sizes = sizes.assign(repeats=sizes["rows"].where(sizes["rows"] > 1, 0))
+    if by is None:
+        return sizes[["rows", "repeats"]].sum()
+    return sizes.groupby(by)[["rows", "repeats"]].sum(split_out=1)
 
 
 def _take(part: pd.DataFrame, n: int, seed: np.random.SeedSequence) -> pd.DataFrame:
@@ -209,6 +232,48 @@ def seeded_sample(frame: Any, n_rows: int, random_state: Any = 0) -> pd.DataFram
     streams = take_seed.spawn(len(parts))
     chosen = [p for p in range(len(parts)) if wanted[p]]
     frames = compute(*[delayed(_take)(parts[p], int(wanted[p]), streams[p]) for p in chosen])
+    if not frames:
+        return frame._meta.copy()
+    return pd.concat(frames, axis=0, ignore_index=True)
+
+
+def _class_lengths(part: pd.DataFrame, target: str) -> dict:
+    """``{label: rows}`` of one partition."""
+    return {_key(label): int(n) for label, n in part[target].value_counts(sort=False).items()}
+
+
+def _take_classes(part: pd.DataFrame, target: str, wanted: dict,
+                  seed: np.random.SeedSequence) -> pd.DataFrame:
+    """``wanted[label]`` rows of each label of one partition, seeded, in order."""
+    rng = np.random.default_rng(seed)
+    keys = part[target].map(_key).to_numpy(dtype=object)
+    chosen = [np.flatnonzero(keys == label)[rng.choice(int((keys == label).sum()), n,
+                                                        replace=False)]
+              for label, n in wanted.items()]
+    return part.iloc[np.sort(np.concatenate(chosen))] if chosen else part.iloc[:0]
+
+
+def class_sample(frame: Any, target: str, per_class: int, random_state: Any = 0) -> pd.DataFrame:
+    """At most ``per_class`` rows of each class, uniform without replacement, seeded.
+
+    Two passes: per-partition class counts, then each partition takes its
+    share of every class (a seeded multivariate hypergeometric per class).
+    Rows keep their order (index reset).
+    """
+    parts = frame.to_delayed(optimize_graph=True)
+    lengths = compute(*[delayed(_class_lengths)(part, target) for part in parts])
+    allocation_seed, take_seed = root_seed(random_state).spawn(2)
+    rng = np.random.default_rng(allocation_seed)
+    wanted: list[dict] = [{} for _ in parts]
+    for label in dict.fromkeys(label for counts in lengths for label in counts):
+        per_partition = np.array([counts.get(label, 0) for counts in lengths], dtype=np.int64)
+        split = hypergeometric_split(per_partition, int(min(per_class, per_partition.sum())), rng)
+        for p in np.flatnonzero(split):
+            wanted[p][label] = int(split[p])
+    streams = take_seed.spawn(len(parts))
+    chosen = [p for p in range(len(parts)) if wanted[p]]
+    frames = compute(*[delayed(_take_classes)(parts[p], target, wanted[p], streams[p])
+                       for p in chosen])
     if not frames:
         return frame._meta.copy()
     return pd.concat(frames, axis=0, ignore_index=True)

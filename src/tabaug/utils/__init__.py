@@ -12,6 +12,7 @@ never a private name of another package.
 - the table codec (``_table``): numbers and category codes out, the caller's
   dtypes back;
 - atomic writes (``_atomic``): a failed write leaves the old file untouched;
+- row hashes (``_hashing``) for the exact-repeat checks, in memory and on Dask;
 - nearest neighbours (``_neighbors``): exact, or approximate with the
   optional faiss backend, behind one function;
 - the projected-gradient attack behind the adversarial augmentations
@@ -52,6 +53,7 @@ from tabaug.utils._config import (
     set_config,
 )
 from tabaug.utils._docstrings import fill_doc
+from tabaug.utils._hashing import row_hashes, unhashable_error
 from tabaug.utils._indexing import take_rows
 from tabaug.utils._interpolation import (
     class_share_embedding,
@@ -190,6 +192,7 @@ __all__ = [
     "read_table",
     "report_row",
     "require_classes",
+    "row_hashes",
     "require_columns",
     "require_neighbours",
     "resolve_device",
@@ -200,6 +203,7 @@ __all__ = [
     "table_bytes",
     "take_rows",
     "text_table",
+    "unhashable_error",
     "value_difference_embedding",
     "write_table",
     "write_text_atomic",
