@@ -35,15 +35,16 @@ from sklearn.utils._param_validation import (
 
 from tabaug.base import BaseOverResampler
 from tabaug.deep._transform import TableTransformer
-from tabaug.exceptions import GenerationError, InvalidInputError
+from tabaug.exceptions import InvalidInputError
 from tabaug.utils import (
     TableCodec,
+    TorchState,
     append_rows,
     import_torch,
     plain_value,
-    progress_bar,
     resolve_device,
     seeded_torch,
+    train_epochs,
 )
 
 logger = logging.getLogger("tabaug")
@@ -62,7 +63,7 @@ def _check_dims(owner: str, name: str, value: Any) -> tuple:
     return tuple(int(d) for d in dims)
 
 
-class _DeepOverSampler(BaseOverResampler):
+class _DeepOverSampler(TorchState, BaseOverResampler):
     """Shared machinery of the deep oversamplers (see the module docstring)."""
 
     _parameter_constraints: dict = {
@@ -88,7 +89,13 @@ class _DeepOverSampler(BaseOverResampler):
     def _batch_size(self, arch: dict) -> int:
         return int(self.batch_size)
 
-    def _build_modules(self, nets: Any, layout: Any, arch: dict) -> dict:
+    def _build_modules(self) -> dict:
+        """The fitted networks, rebuilt from the fitted layout (for unpickling)."""
+        from tabaug.deep import _nets
+
+        return self._make_modules(_nets, self._transformer.layout, self._arch)
+
+    def _make_modules(self, nets: Any, layout: Any, arch: dict) -> dict:
         raise NotImplementedError
 
     def _build_optimizers(self, torch: Any, modules: dict) -> dict:
@@ -158,7 +165,7 @@ class _DeepOverSampler(BaseOverResampler):
         with seeded_torch(torch, int(seeds[1]), device):
             self._modules = {
                 name: module.to(device)
-                for name, module in self._build_modules(_nets, transformer.layout, arch).items()
+                for name, module in self._make_modules(_nets, transformer.layout, arch).items()
             }
             state = {
                 "data": torch.from_numpy(data).to(device),
@@ -179,33 +186,12 @@ class _DeepOverSampler(BaseOverResampler):
                     time.perf_counter() - started)
 
     def _train(self, nets: Any, state: dict, n_rows: int) -> pd.DataFrame:
-        owner = type(self).__name__
-        steps = max(1, n_rows // state["batch_size"])
-        bar = progress_bar(owner, int(self.epochs), bool(self.verbose))
-        history = []
-        try:
-            for epoch in range(1, int(self.epochs) + 1):
-                for module in self._modules.values():
-                    module.train()
-                total = self._train_step(nets, state)
-                for _ in range(steps - 1):
-                    total = total + self._train_step(nets, state)
-                losses = (total / steps).tolist()  # one device sync per epoch
-                if not np.all(np.isfinite(losses)):
-                    raise GenerationError(
-                        f"{owner} training diverged at epoch {epoch} (losses {losses}). "
-                        "Lower learning_rate, or scale extreme numeric columns first."
-                    )
-                history.append([epoch, *losses])
-                if bar is not None:
-                    bar.set_postfix({name: f"{value:.3f}"
-                                     for name, value in zip(self._loss_names, losses,
-                                                            strict=True)})
-                    bar.update(1)
-        finally:
-            if bar is not None:
-                bar.close()
-        return pd.DataFrame(history, columns=["epoch", *self._loss_names])
+        return train_epochs(
+            type(self).__name__, self._modules, lambda: self._train_step(nets, state),
+            epochs=int(self.epochs), steps=max(1, n_rows // state["batch_size"]),
+            loss_names=self._loss_names, verbose=bool(self.verbose),
+            hint="Lower learning_rate, or scale extreme numeric columns first.",
+        )
 
     def _generate_encoded(self, torch: Any, nets: Any, n_rows: int, label: Any
                           ) -> tuple[np.ndarray, np.ndarray]:
@@ -251,33 +237,6 @@ class _DeepOverSampler(BaseOverResampler):
 
         numeric, codes = self._generate_encoded(torch, _nets, int(n_rows), label)
         return self._codec.decode(numeric, codes)
-
-    # ----- pickling -------------------------------------------------------------
-    def __getstate__(self) -> dict:
-        # A copy: BaseEstimator.__getstate__ may return the instance's own __dict__.
-        state = dict(super().__getstate__())
-        modules = state.pop("_modules", None)
-        if modules is not None:
-            state["_module_states"] = {
-                name: {key: value.detach().cpu() for key, value in module.state_dict().items()}
-                for name, module in modules.items()
-            }
-            state["_device"] = "cpu"
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        module_states = state.pop("_module_states", None)
-        super().__setstate__(state)
-        if module_states is None:
-            return
-        torch = import_torch(type(self).__name__)
-        from tabaug.deep import _nets
-
-        self._device = torch.device("cpu")
-        self._modules = self._build_modules(_nets, self._transformer.layout, self._arch)
-        for name, module in self._modules.items():
-            module.load_state_dict(module_states[name])
-            module.eval()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -195,7 +195,7 @@ class CTGANOverSampler(_DeepOverSampler):
         pac = arch["pac"]
         return max(1, math.ceil(int(self.batch_size) / pac)) * pac
 
-    def _build_modules(self, nets: Any, layout: Any, arch: dict) -> dict:
+    def _make_modules(self, nets: Any, layout: Any, arch: dict) -> dict:
         return nets.build_ctgan(layout, arch["embedding_dim"], arch["generator_dim"],
                                 arch["discriminator_dim"], arch["pac"])
 

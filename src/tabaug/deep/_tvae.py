@@ -176,7 +176,7 @@ class TVAEOverSampler(_DeepOverSampler):
             "latent_dim": int(self.embedding_dim),
         }
 
-    def _build_modules(self, nets: Any, layout: Any, arch: dict) -> dict:
+    def _make_modules(self, nets: Any, layout: Any, arch: dict) -> dict:
         return nets.build_tvae(layout, arch["latent_dim"], arch["compress_dims"],
                                arch["decompress_dims"])
 

@@ -30,7 +30,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from tabaug.exceptions import GenerationError, InvalidInputError, InvalidParameterError
+from tabaug.exceptions import InvalidInputError, InvalidParameterError
 from tabaug.image._nets import TorchState, from_unit, padded_side, to_unit
 from tabaug.image._validation import check_images
 from tabaug.utils import (
@@ -42,11 +42,11 @@ from tabaug.utils import (
     import_torch,
     label_text,
     plain_value,
-    progress_bar,
     require_classes,
     resolve_device,
     resolve_sampling_strategy,
     seeded_torch,
+    train_epochs,
 )
 
 __all__ = ["ImageGenerator"]
@@ -245,32 +245,12 @@ class ImageGenerator(TorchState, BaseOverSampler):
         }
 
     def _train(self, torch: Any, state: dict, n_images: int) -> pd.DataFrame:
-        owner = type(self).__name__
-        steps = max(1, n_images // state["batch_size"])
-        bar = progress_bar(owner, int(self.epochs), bool(self.verbose))
-        history = []
-        try:
-            for epoch in range(1, int(self.epochs) + 1):
-                for module in self._modules.values():
-                    module.train()
-                total = self._train_step(torch, state)
-                for _ in range(steps - 1):
-                    total = total + self._train_step(torch, state)
-                losses = (total / steps).tolist()  # one device sync per epoch
-                if not np.all(np.isfinite(losses)):
-                    raise GenerationError(
-                        f"{owner} training diverged at epoch {epoch} (losses {losses}). "
-                        "Lower learning_rate."
-                    )
-                history.append([epoch, *losses])
-                if bar is not None:
-                    bar.set_postfix({name: f"{value:.3f}"
-                                     for name, value in zip(self._loss_names, losses, strict=True)})
-                    bar.update(1)
-        finally:
-            if bar is not None:
-                bar.close()
-        return pd.DataFrame(history, columns=["epoch", *self._loss_names])
+        return train_epochs(
+            type(self).__name__, self._modules, lambda: self._train_step(torch, state),
+            epochs=int(self.epochs), steps=max(1, n_images // state["batch_size"]),
+            loss_names=self._loss_names, verbose=bool(self.verbose),
+            hint="Lower learning_rate.",
+        )
 
     @staticmethod
     def _batch(torch: Any, state: dict) -> tuple[Any, Any]:

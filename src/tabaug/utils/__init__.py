@@ -109,6 +109,7 @@ from tabaug.utils._torch import (
     progress_bar,
     resolve_device,
     seeded_torch,
+    train_epochs,
 )
 from tabaug.utils._validation import (
     TargetInfo,
@@ -203,6 +204,7 @@ __all__ = [
     "table_bytes",
     "take_rows",
     "text_table",
+    "train_epochs",
     "unhashable_error",
     "value_difference_embedding",
     "write_table",

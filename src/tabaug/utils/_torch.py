@@ -12,7 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from tabaug.exceptions import InvalidInputError
+import numpy as np
+import pandas as pd
+
+from tabaug.exceptions import GenerationError, InvalidInputError
 
 __all__ = [
     "TorchState",
@@ -21,6 +24,7 @@ __all__ = [
     "progress_bar",
     "resolve_device",
     "seeded_torch",
+    "train_epochs",
 ]
 
 
@@ -49,6 +53,50 @@ def progress_bar(owner: str, epochs: int, verbose: bool, *, desc: str = "trainin
             'Install the deep extra (pip install "tabaug[deep]") or pass verbose=False.'
         ) from error
     return tqdm(total=epochs, desc=f"{owner} {desc}", unit=unit)
+
+
+def train_epochs(
+    owner: str,
+    modules: dict,
+    step: Any,
+    *,
+    epochs: int,
+    steps: int,
+    loss_names: list[str],
+    verbose: bool,
+    hint: str,
+) -> pd.DataFrame:
+    """Train ``modules`` for ``epochs`` of ``steps`` calls of ``step()``; losses per epoch.
+
+    ``step()`` returns a tensor of the batch's losses (one per name in
+    ``loss_names``); they are summed on the device and read once per epoch.
+    A non-finite loss stops training with a :class:`GenerationError` ending
+    in ``hint`` (what to change). Returns ``epoch`` and the mean losses, one
+    row per epoch, as a DataFrame.
+    """
+    bar = progress_bar(owner, epochs, verbose)
+    history = []
+    try:
+        for epoch in range(1, epochs + 1):
+            for module in modules.values():
+                module.train()
+            total = step()
+            for _ in range(steps - 1):
+                total = total + step()
+            losses = (total / steps).tolist()  # one device sync per epoch
+            if not np.all(np.isfinite(losses)):
+                raise GenerationError(
+                    f"{owner} training diverged at epoch {epoch} (losses {losses}). {hint}"
+                )
+            history.append([epoch, *losses])
+            if bar is not None:
+                bar.set_postfix({name: f"{value:.3f}"
+                                 for name, value in zip(loss_names, losses, strict=True)})
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return pd.DataFrame(history, columns=["epoch", *loss_names])
 
 
 def resolve_device(torch: Any, device: str, owner: str) -> Any:
