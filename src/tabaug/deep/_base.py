@@ -41,6 +41,7 @@ from tabaug.utils import (
     TorchState,
     append_rows,
     import_torch,
+    mean_of_steps,
     plain_value,
     resolve_device,
     seeded_torch,
@@ -186,10 +187,11 @@ class _DeepOverSampler(TorchState, BaseOverResampler):
                     time.perf_counter() - started)
 
     def _train(self, nets: Any, state: dict, n_rows: int) -> pd.DataFrame:
+        steps = max(1, n_rows // state["batch_size"])
         return train_epochs(
-            type(self).__name__, self._modules, lambda: self._train_step(nets, state),
-            epochs=int(self.epochs), steps=max(1, n_rows // state["batch_size"]),
-            loss_names=self._loss_names, verbose=bool(self.verbose),
+            type(self).__name__, self._modules,
+            lambda: mean_of_steps(lambda: self._train_step(nets, state), steps),
+            epochs=int(self.epochs), loss_names=self._loss_names, verbose=bool(self.verbose),
             hint="Lower learning_rate, or scale extreme numeric columns first.",
         )
 

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabaug.exceptions import GenerationError, InvalidInputError, InvalidParameterError
-from tabaug.utils import progress_bar
+from tabaug.exceptions import InvalidInputError, InvalidParameterError
+from tabaug.utils import train_epochs
 
 __all__ = ["build_mlp", "check_user_surrogate", "make_forward", "one_hot", "train_mlp"]
 
@@ -80,37 +80,27 @@ def train_mlp(
     optimizer = torch.optim.Adam(net.parameters(), lr=float(learning_rate))
     n = len(targets)
     batch = min(int(batch_size), n)
-    bar = progress_bar(owner, int(epochs), verbose, desc="surrogate")
-    history = []
-    try:
-        for epoch in range(1, int(epochs) + 1):
-            net.train()
-            order = torch.randperm(n, device=device)
-            total = torch.zeros((), device=device)
-            steps = 0
-            for start in range(0, n, batch):
-                index = order[start : start + batch]
-                optimizer.zero_grad()
-                loss = loss_fn(net(data[index]), labels[index])
-                loss.backward()
-                optimizer.step()
-                total = total + loss.detach()
-                steps += 1
-            mean = float(total) / steps  # one device sync per epoch
-            if not np.isfinite(mean):
-                raise GenerationError(
-                    f"{owner}'s surrogate diverged at epoch {epoch} (loss {mean}); lower "
-                    "learning_rate, or scale extreme numeric columns first."
-                )
-            history.append((epoch, mean))
-            if bar is not None:
-                bar.set_postfix({"loss": f"{mean:.3f}"})
-                bar.update(1)
-    finally:
-        if bar is not None:
-            bar.close()
+    def run_epoch() -> float:
+        order = torch.randperm(n, device=device)
+        total = torch.zeros((), device=device)
+        steps = 0
+        for start in range(0, n, batch):
+            index = order[start : start + batch]
+            optimizer.zero_grad()
+            loss = loss_fn(net(data[index]), labels[index])
+            loss.backward()
+            optimizer.step()
+            total = total + loss.detach()
+            steps += 1
+        return float(total) / steps  # one device sync per epoch
+
+    history = train_epochs(
+        owner, {"surrogate": net}, run_epoch, epochs=int(epochs), loss_names=["loss"],
+        verbose=verbose, desc="surrogate",
+        hint="Lower learning_rate, or scale extreme numeric columns first.",
+    )
     net.eval()
-    return pd.DataFrame(history, columns=["epoch", "loss"])
+    return history
 
 
 def make_forward(

@@ -20,7 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from tabaug.exceptions import GenerationError, InvalidInputError
+from tabaug.exceptions import InvalidInputError
 from tabaug.image._nets import TorchState, from_unit, networks, to_unit
 from tabaug.image._validation import check_images
 from tabaug.utils import (
@@ -29,10 +29,10 @@ from tabaug.utils import (
     check_target,
     fill_doc,
     import_torch,
-    progress_bar,
     require_classes,
     resolve_device,
     seeded_torch,
+    train_epochs,
 )
 
 __all__ = ["CNNClassifier"]
@@ -197,36 +197,23 @@ class CNNClassifier(TorchState, ClassifierMixin, BaseEstimator):
         n = data.shape[0]
         batch = min(int(self.batch_size), n)
         loss_fn = torch.nn.CrossEntropyLoss()
-        bar = progress_bar(owner, int(self.epochs), bool(self.verbose))
-        history = []
-        try:
-            for epoch in range(1, int(self.epochs) + 1):
-                net.train()
-                order = torch.randperm(n, device=data.device)
-                total, steps = 0.0, 0
-                for start in range(0, n, batch):
-                    index = order[start : start + batch]
-                    if len(index) < 2:  # batch norm needs two images per batch
-                        continue
-                    optimizer.zero_grad()
-                    loss = loss_fn(net(data[index]), targets[index])
-                    loss.backward()
-                    optimizer.step()
-                    total, steps = total + float(loss.detach()), steps + 1
-                mean = total / max(steps, 1)
-                if not np.isfinite(mean):
-                    raise GenerationError(
-                        f"{owner} training diverged at epoch {epoch} (loss {mean}); "
-                        "lower learning_rate."
-                    )
-                history.append((epoch, mean))
-                if bar is not None:
-                    bar.set_postfix({"loss": f"{mean:.3f}"})
-                    bar.update(1)
-        finally:
-            if bar is not None:
-                bar.close()
-        return pd.DataFrame(history, columns=["epoch", "loss"])
+        def run_epoch() -> float:
+            order = torch.randperm(n, device=data.device)
+            total, steps = 0.0, 0
+            for start in range(0, n, batch):
+                index = order[start : start + batch]
+                if len(index) < 2:  # batch norm needs two images per batch
+                    continue
+                optimizer.zero_grad()
+                loss = loss_fn(net(data[index]), targets[index])
+                loss.backward()
+                optimizer.step()
+                total, steps = total + float(loss.detach()), steps + 1
+            return total / max(steps, 1)
+
+        return train_epochs(owner, self._modules, run_epoch, epochs=int(self.epochs),
+                            loss_names=["loss"], verbose=bool(self.verbose),
+                            hint="Lower learning_rate.")
 
     @property
     def module_(self) -> Any:

@@ -41,6 +41,7 @@ from tabaug.utils import (
     format_bytes,
     import_torch,
     label_text,
+    mean_of_steps,
     plain_value,
     require_classes,
     resolve_device,
@@ -245,10 +246,11 @@ class ImageGenerator(TorchState, BaseOverSampler):
         }
 
     def _train(self, torch: Any, state: dict, n_images: int) -> pd.DataFrame:
+        steps = max(1, n_images // state["batch_size"])
         return train_epochs(
-            type(self).__name__, self._modules, lambda: self._train_step(torch, state),
-            epochs=int(self.epochs), steps=max(1, n_images // state["batch_size"]),
-            loss_names=self._loss_names, verbose=bool(self.verbose),
+            type(self).__name__, self._modules,
+            lambda: mean_of_steps(lambda: self._train_step(torch, state), steps),
+            epochs=int(self.epochs), loss_names=self._loss_names, verbose=bool(self.verbose),
             hint="Lower learning_rate.",
         )
 

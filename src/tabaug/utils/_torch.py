@@ -21,6 +21,7 @@ __all__ = [
     "TorchState",
     "evaluation_mode",
     "import_torch",
+    "mean_of_steps",
     "progress_bar",
     "resolve_device",
     "seeded_torch",
@@ -58,35 +59,32 @@ def progress_bar(owner: str, epochs: int, verbose: bool, *, desc: str = "trainin
 def train_epochs(
     owner: str,
     modules: dict,
-    step: Any,
+    run_epoch: Any,
     *,
     epochs: int,
-    steps: int,
     loss_names: list[str],
     verbose: bool,
     hint: str,
+    desc: str = "training",
 ) -> pd.DataFrame:
-    """Train ``modules`` for ``epochs`` of ``steps`` calls of ``step()``; losses per epoch.
+    """Train ``modules`` for ``epochs`` calls of ``run_epoch()``; the losses of every epoch.
 
-    ``step()`` returns a tensor of the batch's losses (one per name in
-    ``loss_names``); they are summed on the device and read once per epoch.
-    A non-finite loss stops training with a :class:`GenerationError` ending
-    in ``hint`` (what to change). Returns ``epoch`` and the mean losses, one
-    row per epoch, as a DataFrame.
+    ``run_epoch()`` trains one epoch and returns its mean losses, one per
+    name in ``loss_names`` (read from the device once per epoch). A
+    non-finite loss stops training with a :class:`GenerationError` ending in
+    ``hint`` (what to change). Returns ``epoch`` and the losses, one row per
+    epoch, as a DataFrame.
     """
-    bar = progress_bar(owner, epochs, verbose)
+    bar = progress_bar(owner, epochs, verbose, desc=desc)
     history = []
     try:
         for epoch in range(1, epochs + 1):
             for module in modules.values():
                 module.train()
-            total = step()
-            for _ in range(steps - 1):
-                total = total + step()
-            losses = (total / steps).tolist()  # one device sync per epoch
+            losses = [float(value) for value in np.atleast_1d(run_epoch())]
             if not np.all(np.isfinite(losses)):
                 raise GenerationError(
-                    f"{owner} training diverged at epoch {epoch} (losses {losses}). {hint}"
+                    f"{owner} {desc} diverged at epoch {epoch} (losses {losses}). {hint}"
                 )
             history.append([epoch, *losses])
             if bar is not None:
@@ -97,6 +95,14 @@ def train_epochs(
         if bar is not None:
             bar.close()
     return pd.DataFrame(history, columns=["epoch", *loss_names])
+
+
+def mean_of_steps(step: Any, steps: int) -> list[float]:
+    """Call ``step()`` ``steps`` times; the mean of the loss tensors it returns, synced once."""
+    total = step()
+    for _ in range(steps - 1):
+        total = total + step()
+    return (total / steps).tolist()
 
 
 def resolve_device(torch: Any, device: str, owner: str) -> Any:
