@@ -838,6 +838,19 @@ def test_command_line_on_a_parquet_directory(tmp_path, capsys):
         audited = json.loads(capsys.readouterr().out)
         assert audited["counts"]["all"] == {str(k): v for k, v in
                                             frame["label"].value_counts().items()}
+        split = tmp_path / "split"
+        split.mkdir()
+        for i in range(2):
+            part = frame.iloc[500 * i : 500 * (i + 1)].assign(split=["train", "test"][i])
+            part.to_parquet(split / f"part-{i}.parquet", index=False)
+        assert main(["audit", str(split), "--target", "label", "--split", "split",
+                     "--check-leakage", "--difficulty", "--max-rows", "300", "--format", "json",
+                     "--scheduler", address]) == 0
+        checked = json.loads(capsys.readouterr().out)
+        expected = tabaug.audit(pd.read_parquet(split), target="label", split="split",
+                                check_leakage=True).to_dict()
+        assert checked["leakage"]["exact"] == expected["leakage"]["exact"]
+        assert checked["difficulty"]["1"]["sampled"]
         assert main(["evaluate", str(folder / "*.parquet"), "--true", "label", "--pred", "pred",
                      "--score", "x", "--format", "json", "--scheduler", address]) == 0
         assert json.loads(capsys.readouterr().out)["n_samples"] == len(frame)
