@@ -1,6 +1,6 @@
 # Two environments, both built from this repository's own files:
 #   .venv-core  core dependencies only, newest pandas (3.x): the demo and the core tests
-#   .venv       every extra (torch CPU build, SDV, OpenCV, matplotlib, pyarrow): the full suite
+#   .venv       every extra (torch CPU build, SDV, OpenCV, matplotlib, pyarrow, ...): the full suite
 # SDV pins pandas < 3, so the full suite runs on pandas 2.x and the core suite on pandas 3.
 PYTHON ?= python3
 PIP_FLAGS ?= --quiet --disable-pip-version-check
@@ -14,7 +14,10 @@ PYTEST_FLAGS ?= -q
 demo: .venv-core/.installed
 	.venv-core/bin/tabaug demo
 
-test: test-core test-full
+# The two suites run side by side (the machine's two cores), each one's output printed
+# whole when it ends; `make test-core` or `make test-full` runs one.
+test:
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-core test-full
 
 test-core: .venv-core/.installed
 	.venv-core/bin/python -m pytest $(PYTEST_FLAGS)
