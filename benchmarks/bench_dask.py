@@ -4,7 +4,8 @@ For each size, a table of 10 feature columns (8 floats, an int, a category),
 a 0.1% minority label and a model score is generated as Parquet files of at
 most 1M rows each (free disk is checked first). A ``LocalCluster`` of
 ``--workers`` worker processes (1 thread each, ``--memory-limit`` each) then
-runs ``audit``, ``evaluate`` (predictions: score > 0.5), random
+runs ``audit`` (class counts; and, with a train/test column made from a
+feature, ``check_leakage=True``), ``evaluate`` (predictions: score > 0.5), random
 undersampling, random oversampling and SMOTE on it, timing each call and
 sampling every worker's memory (process RSS, from the scheduler's heartbeats,
 every 0.2 s). A resampler's time is its ``fit_resample`` plus computing the
@@ -46,7 +47,12 @@ ROWS_PER_FILE = 1_000_000
 MINORITY_SHARE = 0.001
 # Parquet bytes per row of the generated table (measured: 10 features, label, score).
 BYTES_PER_ROW = 95
-OPERATIONS = ("audit", "evaluate", "random under", "random over", "SMOTE")
+OPERATIONS = ("audit", "audit (leakage)", "evaluate", "random under", "random over", "SMOTE")
+
+
+def with_split(frame):
+    """A train/test column (about 20% test, from a feature unrelated to the label)."""
+    return frame.assign(split=(frame["x7"] > 0.84).map({True: "test", False: "train"}))
 RESAMPLERS = ("random under", "random over", "SMOTE")
 
 
@@ -138,6 +144,10 @@ def run_dask(folder: Path, n_rows: int, args: argparse.Namespace) -> list[dict]:
 def _dask_operation(name, ddf, out, tabaug, split_target, write_resampled) -> str:
     if name == "audit":
         return str(tabaug.audit(ddf, target="label").to_dict().get("n_rows", ""))
+    if name == "audit (leakage)":
+        result = tabaug.audit(with_split(ddf.drop(columns="score")), target="label",
+                              split="split", check_leakage=True)
+        return f"exact repeats flagged: {result.leakage['exact']['flagged']}"
     if name == "evaluate":
         report = tabaug.evaluate(ddf["label"], (ddf["score"] > 0.5).astype("int8"),
                                  y_score=ddf["score"])
@@ -165,6 +175,10 @@ for name in operations:
     start = time.perf_counter()
     if name == "audit":
         tabaug.audit(frame, target="label")
+    elif name == "audit (leakage)":
+        tabaug.audit(frame.drop(columns="score").assign(
+                         split=(frame["x7"] > 0.84).map({True: "test", False: "train"})),
+                     target="label", split="split", check_leakage=True)
     elif name == "evaluate":
         tabaug.evaluate(y, (frame["score"] > 0.5).astype("int8"), y_score=frame["score"])
     else:

@@ -160,10 +160,18 @@ def _hash_rows(part: pd.DataFrame, features: list, target: str, split: str,
 
 def repeat_summary(frame: Any, target: str, split: str, labels: list, splits: list,
                    reference: Any) -> tuple:
-    """Every exact-repeat count of the audit, from hash joins and group-bys of hashes.
+    """Every exact-repeat count of the audit, from two group-bys of row hashes.
+
+    Rows are hashed in their partitions; then one group-by on (hash, label)
+    counts each group's rows and reference rows (every class-level count
+    follows: held-out rows repeating a reference row of their class, reference
+    rows repeating one another, rows repeating another row of their class),
+    and one on the hash alone counts each group's rows per split (the
+    split-level repeats and the data's own duplicate rate). Only hashes and
+    codes are shuffled (24 bytes a row), never the rows.
 
     Returns ``(splits, natural, held_out, train, pooled)``, the fields of the
-    audit's ``RepeatCounts`` keyed by split name and label: each ``(rows,
+    audit's ``RepeatCounts`` keyed by split name and label, each ``(rows,
     repeats)``. Rows without a label are left out of the class counts, rows
     without a split out of every count (the audit reports both).
     """
@@ -173,44 +181,68 @@ def repeat_summary(frame: Any, target: str, split: str, labels: list, splits: li
     hashed = frame.map_partitions(_hash_rows, features, target, split, labels, splits,
                                   meta=meta)
     hashed = hashed[hashed["split"] >= 0]
-    is_reference = hashed["split"] == splits.index(reference)
-    known, held = hashed[is_reference], hashed[~is_reference]
+    ref = splits.index(reference)
     labelled = hashed[hashed["label"] >= 0]
-    tasks = {
-        # held-out rows repeating a reference row, of any class, then of their class
-        "splits": _joined(held, known, ["hash"], "split"),
-        "held_out": _joined(held[held["label"] >= 0], known[known["label"] >= 0],
-                            ["hash", "label"], "label"),
-        # rows repeating another row: of the reference split, of a class in it, of a class
-        "natural": _repeated(known, ["hash"], None),
-        "train": _repeated(known[known["label"] >= 0], ["hash", "label"], "label"),
-        "pooled": _repeated(labelled, ["hash", "label"], "label"),
-    }
-    tables = dict(zip(tasks, compute(*tasks.values()), strict=True))
-    names = {"splits": splits, "held_out": labels, "train": labels, "pooled": labels}
-    result = {key: {names[key][code]: (int(row["rows"]), int(row["repeats"]))
-                    for code, row in table.iterrows()}
-              for key, table in tables.items() if key != "natural"}
-    natural = tables["natural"]
-    return (result["splits"], (int(natural["rows"]), int(natural["repeats"])),
-            result["held_out"], result["train"], result["pooled"])
+    by_class = labelled.assign(rows=1, ref=(labelled["split"] == ref).astype("int64"))
+    by_class = by_class.groupby(["hash", "label"])[["rows", "ref"]].sum(
+        split_out=labelled.npartitions)
+    columns = [f"s{code}" for code in range(len(splits))]
+    by_hash = hashed.assign(**{name: (hashed["split"] == code).astype("int64")
+                               for code, name in enumerate(columns)})
+    by_hash = by_hash.groupby("hash")[columns].sum(split_out=hashed.npartitions)
+    class_meta = pd.DataFrame({name: pd.Series(dtype=np.int64) for name in _CLASS_TOTALS})
+    split_meta = pd.DataFrame({"rows": pd.Series(dtype=np.int64),
+                               "repeats": pd.Series(dtype=np.int64)})
+    per_class, per_split = compute(
+        by_class.map_partitions(_class_totals, meta=class_meta),
+        by_hash.map_partitions(_split_totals, ref, meta=split_meta),
+    )
+    per_class = per_class.groupby(level=0).sum()
+    per_split = per_split.groupby(level=0).sum()
+
+    def pairs(rows: str, repeats: str) -> dict:
+        return {labels[code]: (int(row[rows]), int(row[repeats]))
+                for code, row in per_class.iterrows()}
+
+    held = {splits[code]: (int(row["rows"]), int(row["repeats"]))
+            for code, row in per_split.iterrows() if code >= 0 and code != ref}
+    natural = per_split.loc[-1] if -1 in per_split.index else {"rows": 0, "repeats": 0}
+    return (held, (int(natural["rows"]), int(natural["repeats"])),
+            pairs("held", "held_repeats"), pairs("train", "train_repeats"),
+            pairs("rows", "repeats"))
 
 
-def _joined(rows: Any, known: Any, keys: list, by: str) -> Any:
-    """Per ``by`` code: ``rows`` and how many match a ``known`` row on ``keys``."""
-    distinct = known[keys].drop_duplicates().assign(repeats=1)
-    joined = rows[[*keys, by] if by not in keys else keys].merge(distinct, on=keys, how="left")
-    joined = joined.assign(repeats=joined["repeats"].fillna(0).astype("int64"), rows=1)
-    return joined.groupby(by)[["rows", "repeats"]].sum(split_out=1)
+#: Per class: its rows and those repeating another (pooled), its reference rows and those
+#: repeating another reference row (train), its held-out rows and those repeating a
+#: reference row (held).
+_CLASS_TOTALS = ("rows", "repeats", "train", "train_repeats", "held", "held_repeats")
 
 
-def _repeated(rows: Any, keys: list, by: str | None) -> Any:
-    """Rows whose ``keys`` occur more than once (per ``by`` code, or in all)."""
-    sizes = rows.groupby(keys).size(split_out=rows.npartitions).to_frame("rows").reset_index()
-    sizes = sizes.assign(repeats=sizes["rows"].where(sizes["rows"] > 1, 0))
-    if by is None:
-        return sizes[["rows", "repeats"]].sum()
-    return sizes.groupby(by)[["rows", "repeats"]].sum(split_out=1)
+def _class_totals(groups: pd.DataFrame) -> pd.DataFrame:
+    """Per label, the class-level counts of (hash, label) groups: ``rows`` and ``ref``."""
+    rows, ref = groups["rows"], groups["ref"]
+    held = rows - ref
+    table = pd.DataFrame({
+        "rows": rows, "repeats": rows.where(rows > 1, 0),
+        "train": ref, "train_repeats": ref.where(ref > 1, 0),
+        "held": held, "held_repeats": held.where(ref > 0, 0),
+    })
+    return table.groupby(level="label").sum()
+
+
+def _split_totals(groups: pd.DataFrame, ref: int) -> pd.DataFrame:
+    """Per split code, its rows and those repeating a reference row; -1: reference repeats.
+
+    ``groups`` holds, per hash, its rows in each split (columns ``s0``, ``s1``...).
+    """
+    reference = groups[f"s{ref}"]
+    rows = groups.sum()
+    repeats = groups[reference > 0].sum()
+    table = pd.DataFrame({"rows": rows.to_numpy(), "repeats": repeats.to_numpy()},
+                         index=[int(name[1:]) for name in groups.columns])
+    natural = pd.DataFrame({"rows": [int(reference.sum())],
+                            "repeats": [int(reference[reference > 1].sum())]}, index=[-1])
+    return pd.concat([table, natural])
 
 
 def _take(part: pd.DataFrame, n: int, seed: np.random.SeedSequence) -> pd.DataFrame:
