@@ -52,7 +52,8 @@ OPERATIONS = ("audit", "audit (leakage)", "evaluate", "random under", "random ov
 
 def with_split(frame):
     """A train/test column (about 20% test, from a feature unrelated to the label)."""
-    return frame.assign(split=(frame["x7"] > 0.84).map({True: "test", False: "train"}))
+    return frame.assign(split=(frame["x7"] > 0.84).map({True: "test", False: "train"},
+                                                       meta=("split", "object")))
 RESAMPLERS = ("random under", "random over", "SMOTE")
 
 

@@ -184,12 +184,15 @@ def repeat_summary(frame: Any, target: str, split: str, labels: list, splits: li
     ref = splits.index(reference)
     labelled = hashed[hashed["label"] >= 0]
     by_class = labelled.assign(rows=1, ref=(labelled["split"] == ref).astype("int64"))
+    # a task-based shuffle: the groups are small records, and distributed's P2P shuffle
+    # logs a warning for each shuffle whose outputs are consumed straight away
     by_class = by_class.groupby(["hash", "label"])[["rows", "ref"]].sum(
-        split_out=labelled.npartitions)
+        split_out=labelled.npartitions, shuffle_method="tasks")
     columns = [f"s{code}" for code in range(len(splits))]
     by_hash = hashed.assign(**{name: (hashed["split"] == code).astype("int64")
                                for code, name in enumerate(columns)})
-    by_hash = by_hash.groupby("hash")[columns].sum(split_out=hashed.npartitions)
+    by_hash = by_hash.groupby("hash")[columns].sum(split_out=hashed.npartitions,
+                                                  shuffle_method="tasks")
     class_meta = pd.DataFrame({name: pd.Series(dtype=np.int64) for name in _CLASS_TOTALS})
     split_meta = pd.DataFrame({"rows": pd.Series(dtype=np.int64),
                                "repeats": pd.Series(dtype=np.int64)})
