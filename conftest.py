@@ -15,6 +15,7 @@ import fnmatch
 import importlib
 import importlib.util
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,24 +57,47 @@ def _skip_doctests_without_their_extra(request: pytest.FixtureRequest) -> None:
                 pytest.skip(f"needs {', '.join(absent)} (an optional extra of tabaug)")
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread_in_doctests(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Run the examples that train a network on one PyTorch thread, restored afterwards.
+@contextmanager
+def _torch_on_one_thread() -> Iterator[None]:
+    """PyTorch on one thread inside the block (when installed), its setting restored after.
 
-    On a busy two-core machine PyTorch's default two threads made these small
-    examples 10-50 times slower (CNNClassifier's: 8.9 s against 0.3 s).
-    tabaug itself never changes torch's thread settings; this is test set-up.
+    On a busy two-core machine PyTorch's default two threads made small
+    networks 10-50 times slower (CNNClassifier's example: 8.9 s against
+    0.3 s). tabaug itself never changes torch's thread settings; this is test
+    set-up.
     """
-    test = getattr(request.node, "dtest", None)
-    name = test.globs.get("__name__", "") if test is not None else ""
-    module = importlib.import_module(name) if name.startswith("tabaug") else None
-    needs = getattr(module, "__doctest_requires__", {})
-    if not any("torch" in modules for modules in needs.values()) or _missing("torch"):
+    if _missing("torch"):
         yield
         return
     import torch
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread() -> Iterator[None]:
+    """The module's tests train networks on one PyTorch thread (see above).
+
+    Use it with ``pytestmark = pytest.mark.usefixtures("one_torch_thread")``.
+    """
+    with _torch_on_one_thread():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread_in_doctests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run the examples of modules that need torch on one PyTorch thread."""
+    test = getattr(request.node, "dtest", None)
+    name = test.globs.get("__name__", "") if test is not None else ""
+    module = importlib.import_module(name) if name.startswith("tabaug") else None
+    needs = getattr(module, "__doctest_requires__", {})
+    if not any("torch" in modules for modules in needs.values()):
+        yield
+        return
+    with _torch_on_one_thread():
+        yield

@@ -56,19 +56,7 @@ def torch():
     return pytest.importorskip("torch")
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """One torch thread: on a busy 2-core CI machine two threads make tiny networks many
-    times slower. tabaug itself never changes torch's thread settings."""
-    if not HAS_TORCH:
-        yield
-        return
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _std(X):

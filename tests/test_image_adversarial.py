@@ -23,19 +23,7 @@ HAS_TORCH = importlib.util.find_spec("torch") is not None
 needs_torch = pytest.mark.skipif(not HAS_TORCH, reason='needs PyTorch: pip install "tabaug[deep]"')
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """One torch thread: on a busy 2-core CI machine two threads make small convolutions
-    many times slower. tabaug itself never changes torch's thread settings."""
-    if not HAS_TORCH:
-        yield
-        return
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def squares(counts=(30, 8), channels=None, dtype=np.uint8, seed=0):

@@ -32,19 +32,7 @@ def tiny(cls, **params):
     return cls(**{**TINY[cls], **params})
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """One torch thread: on a busy 2-core CI machine two threads make small convolutions 50x
-    slower. tabaug itself never changes torch's thread settings."""
-    if not HAS_TORCH:
-        yield
-        return
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def image_set(counts, size=8, channels=None, dtype=np.uint8, seed=0):
