@@ -15,7 +15,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from tabaug.base import BaseOverResampler
 from tabaug.deep._surrogate import (
     build_mlp,
-    check_user_surrogate,
     make_forward,
     one_hot,
     train_mlp,
@@ -27,6 +26,7 @@ from tabaug.utils import (
     TorchState,
     append_rows,
     attack_in_rounds,
+    check_attack_model,
     check_memory,
     evaluation_mode,
     fill_doc,
@@ -338,8 +338,15 @@ class AdversarialOverSampler(TorchState, BaseOverResampler):
         forward = self._forward(torch, self._codec.codes[rows])
         probe = torch.from_numpy(self._codec.numeric[rows]).to(self._device)
         with evaluation_mode(self.surrogate):
-            check_user_surrogate(torch, forward, probe, self.classes_.size,
-                                 type(self).__name__)
+            check_attack_model(
+                torch, forward, probe, self.classes_.size, owner=type(self).__name__,
+                name="surrogate", inputs="a batch of the table", unit="rows",
+                contract="It must take a float32 tensor (n, n_columns) in the column order of X "
+                "(numeric columns in their own units, categorical columns as category codes) "
+                f"and return logits (n, {self.classes_.size}) over the sorted class labels, "
+                "differentiably.",
+                default="surrogate=None",
+            )
 
     def _forward(self, torch: Any, codes: np.ndarray) -> Any:
         codec = self._codec

@@ -28,10 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabaug.exceptions import InvalidInputError, InvalidParameterError
 from tabaug.utils import train_epochs
 
-__all__ = ["build_mlp", "check_user_surrogate", "make_forward", "one_hot", "train_mlp"]
+__all__ = ["build_mlp", "make_forward", "one_hot", "train_mlp"]
 
 
 def one_hot(codes: np.ndarray, sizes: list[int]) -> np.ndarray:
@@ -134,33 +133,3 @@ def make_forward(
         return model(torch.cat([x.float(), fixed], dim=1)[:, column_order])
 
     return forward_user
-
-
-def check_user_surrogate(torch: Any, forward: Callable, probe: Any, n_classes: int,
-                         owner: str) -> None:
-    """Refuse, with the contract in the message, a model that does not fit it."""
-    contract = (
-        "It must take a float32 tensor (n, n_columns) in the column order of X (numeric "
-        "columns in their own units, categorical columns as category codes) and return "
-        f"logits (n, {n_classes}) over the sorted class labels, differentiably."
-    )
-    point = probe.detach().requires_grad_(True)
-    try:
-        out = forward(point)
-    except Exception as error:  # the user's code: any failure is reported with the contract
-        raise InvalidInputError(
-            f"{owner}: the surrogate failed on a batch of the table ({type(error).__name__}: "
-            f"{error}). {contract} Pass such a torch model, or surrogate=None to train one."
-        ) from error
-    if not isinstance(out, torch.Tensor) or tuple(out.shape) != (probe.shape[0], n_classes):
-        shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
-        raise InvalidInputError(
-            f"{owner}: the surrogate returned {shape} for {probe.shape[0]} rows. {contract} "
-            "Fix its output layer, or pass surrogate=None to train one."
-        )
-    if not out.requires_grad:
-        raise InvalidParameterError(
-            f"{owner}: the surrogate's output does not depend differentiably on its input "
-            f"(no gradient). {contract} Use a torch model, not a wrapped scikit-learn one, "
-            "or pass surrogate=None to train one."
-        )

@@ -17,6 +17,7 @@ from tabaug.image._validation import check_images
 from tabaug.utils import (
     Rounds,
     attack_in_rounds,
+    check_attack_model,
     check_consistent_length,
     check_memory,
     check_target,
@@ -408,28 +409,14 @@ class ImageAdversarialOverSampler(BaseOverSampler):
         return np.sort(np.concatenate(parts))
 
     def _check_network(self, torch: Any, network: Any, probe: np.ndarray) -> None:
-        contract = (f"It must take (N, C, H, W) float32 images in 0..1 and return logits "
-                    f"(N, {len(self.classes_)}) over the sorted class labels, differentiably.")
-        point = torch.from_numpy(to_unit(probe)).to(self._device).requires_grad_(True)
-        try:
-            with evaluation_mode(network):
-                out = network(point)
-        except Exception as error:  # the user's model: any failure is reported with the contract
-            raise InvalidInputError(
-                f"{type(self).__name__}: the model failed on the images "
-                f"({type(error).__name__}: {error}). {contract}"
-            ) from error
-        if not isinstance(out, torch.Tensor) or tuple(out.shape) != (len(probe),
-                                                                      len(self.classes_)):
-            shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
-            raise InvalidInputError(
-                f"{type(self).__name__}: the model returned {shape} for {len(probe)} images. "
-                f"{contract} Fix its output layer, or pass model=None to train a CNN."
-            )
-        if not out.requires_grad:
-            raise InvalidParameterError(
-                f"{type(self).__name__}: the model's output has no gradient with respect to "
-                f"the images. {contract} Pass a torch model, or model=None to train a CNN."
+        n_classes = len(self.classes_)
+        with evaluation_mode(network):
+            check_attack_model(
+                torch, network, torch.from_numpy(to_unit(probe)).to(self._device), n_classes,
+                owner=type(self).__name__, name="model", inputs="the images", unit="images",
+                contract="It must take (N, C, H, W) float32 images in 0..1 and return logits "
+                f"(N, {n_classes}) over the sorted class labels, differentiably.",
+                default="model=None",
             )
 
     def _generate(self, torch: Any, X: np.ndarray, y: np.ndarray, label: Any, n_new: int,

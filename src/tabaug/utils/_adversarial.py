@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tabaug.exceptions import InvalidInputError, InvalidParameterError
 from tabaug.utils._validation import label_text, plain_value
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "AttackResult",
     "Rounds",
     "attack_in_rounds",
+    "check_attack_model",
     "generation_report",
     "projected_attack",
     "report_row",
@@ -284,6 +286,51 @@ def attack_in_rounds(
     parts = tuple(np.concatenate(column) for column in zip(*kept, strict=True)) if kept else ()
     sources = np.concatenate(sources_kept) if sources_kept else np.empty(0, np.intp)
     return Rounds(parts, sources.astype(np.intp), attempts, successes)
+
+
+def check_attack_model(
+    torch: Any,
+    call: Callable,
+    point: Any,
+    n_classes: int,
+    *,
+    owner: str,
+    name: str,
+    inputs: str,
+    unit: str,
+    contract: str,
+    default: str,
+) -> None:
+    """Refuse, with the contract in the message, a user's model that cannot be attacked.
+
+    ``call(point)`` must return a tensor of logits ``(len(point), n_classes)``
+    that depends differentiably on ``point``. ``name`` is what the model is
+    called in the messages (``"surrogate"``), ``inputs`` and ``unit`` what it
+    was run on (``"a batch of the table"``, ``"rows"``), ``contract`` the
+    sentence saying what it must do, and ``default`` the setting that trains
+    one instead (``"surrogate=None"``).
+    """
+    retry = f"or pass {default} to train one"
+    point = point.detach().requires_grad_(True)
+    try:
+        out = call(point)
+    except Exception as error:  # the user's code: any failure is reported with the contract
+        raise InvalidInputError(
+            f"{owner}: the {name} failed on {inputs} ({type(error).__name__}: {error}). "
+            f"{contract} Pass such a torch model, {retry}."
+        ) from error
+    n_rows = point.shape[0]
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) != (n_rows, n_classes):
+        shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+        raise InvalidInputError(
+            f"{owner}: the {name} returned {shape} for {n_rows} {unit}. {contract} Fix its "
+            f"output layer, {retry}."
+        )
+    if not out.requires_grad:
+        raise InvalidParameterError(
+            f"{owner}: the {name}'s output does not depend differentiably on its input (no "
+            f"gradient). {contract} Use a torch model, not a wrapped scikit-learn one, {retry}."
+        )
 
 
 def generation_report(rows: list[dict]) -> pd.DataFrame:
