@@ -53,7 +53,8 @@ from pathlib import Path
 
 import numpy as np
 
-CHILD = r"""
+# What every child process starts with: reading its own resident sizes.
+_PRELUDE = r"""
 import json, sys, time
 
 def status_kib(field):
@@ -62,7 +63,9 @@ def status_kib(field):
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
+"""
 
+CHILD = _PRELUDE + r"""
 kind, path, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
 import pandas as pd
 import pyarrow.compute, pyarrow.csv, pyarrow.parquet as pq
@@ -92,16 +95,7 @@ print(json.dumps({"seconds": min(times), "peak_mib": (peak - before) / 1024}))
 """
 
 
-CHILD_CHECKS = r"""
-import json, sys, time
-
-def status_kib(field):
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
+CHILD_CHECKS = _PRELUDE + r"""
 kind, rows = sys.argv[1], int(sys.argv[2])
 import numpy as np, pandas as pd
 from tabaug import audit
