@@ -796,6 +796,24 @@ def test_audit_leakage_on_dask_equals_the_in_memory_audit():
     assert flagged["near"]["c"]["flagged"]
 
 
+@pytest.mark.parametrize(("names", "reference"), [
+    ({"train": "test", "test": "valid"}, "valid"),  # the audit's split order: valid before test
+    ({"train": "Training", "test": "Test"}, "Training"),  # matched without case
+])
+def test_audit_leakage_on_dask_uses_the_audits_reference_split(names, reference):
+    # the other split comes first in the partitions: the reference is the audit's choice,
+    # not the first split the data happens to show
+    frame = _leaky_frame(1500)
+    frame["split"] = frame["split"].map(names)
+    frame = frame.iloc[np.argsort(frame["split"] == reference, kind="stable")]
+    ddf = dd.from_pandas(frame.reset_index(drop=True), npartitions=3)
+    got = tabaug.audit(ddf, target="label", split="split", check_leakage=True)
+    expected = tabaug.audit(frame, target="label", split="split", check_leakage=True)
+    assert next(iter(expected.duplicates.values()))["reference"] == reference
+    assert got.duplicates == expected.duplicates
+    assert got.leakage["exact"] == expected.leakage["exact"]
+
+
 def test_audit_leakage_on_dask_samples_each_class_for_the_near_checks():
     frame = _leaky_frame()
     ddf = dd.from_pandas(frame, npartitions=5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from dataclasses import replace
 from typing import Any
 
 from tabaug._audit._checks import (
@@ -171,17 +172,12 @@ def audit(
         random_state, "random_state", owner="audit", kind=numbers.Integral, low=0, allow_none=True
     )
     if is_dask_collection(data):
-        found = dask_backend().audit_input(
+        given = dask_backend().audit_input(
             data, target, split, check_leakage, difficulty=difficulty, max_rows=max_rows,
             random_state=random_state,
         )
-        inputs = AuditInput(
-            found["counts"], None, found["target"],
-            table=None if found["sample"] is None else Table(*found["sample"]),
-            repeats=found["repeats"],
-            leakage_table=None if found["leakage_sample"] is None
-            else Table(*found["leakage_sample"]),
-        )
+        inputs = AuditInput(given["counts"], None, given["target"],
+                            table=None if given["sample"] is None else Table(*given["sample"]))
     else:
         inputs = read_input(
             data,
@@ -193,6 +189,13 @@ def audit(
             random_state=random_state,
         )
     counting = count_classes(inputs.counts, inputs.target, minority_threshold, extreme_ratio)
+    if is_dask_collection(data) and check_leakage:
+        # the exact counts are taken against the reference split the counting chose
+        repeats, sample = dask_backend().leakage_input(
+            data, target, split, inputs.counts, counting.reference, max_rows=max_rows,
+            random_state=random_state,
+        )
+        inputs = replace(inputs, repeats=repeats, leakage_table=Table(*sample))
     warnings, notes = list(counting.warnings), []
     encoded, rows = prepare_table(inputs.table, counting)
     duplicates, leakage, found = {}, None, None

@@ -20,7 +20,7 @@ imports Dask itself.
   atomically.
 """
 
-from tabaug._dask._audit import audit_input
+from tabaug._dask._audit import audit_input, leakage_input
 from tabaug._dask._cluster import dask_client, worker_memory_limit
 from tabaug._dask._evaluate import evaluate
 from tabaug._dask._io import (
@@ -36,6 +36,7 @@ from tabaug._dask._resample import fit, fit_resample
 
 __all__ = [
     "audit_input",
+    "leakage_input",
     "dask_client",
     "evaluate",
     "fit",

@@ -29,7 +29,14 @@ from tabaug._dask._plan import hypergeometric_split, root_seed
 from tabaug.exceptions import InvalidInputError
 from tabaug.utils import check_labels, plain_value, row_hashes
 
-__all__ = ["audit_counts", "audit_input", "class_sample", "repeat_summary", "seeded_sample"]
+__all__ = [
+    "audit_counts",
+    "audit_input",
+    "class_sample",
+    "leakage_input",
+    "repeat_summary",
+    "seeded_sample",
+]
 
 
 def _key(value: Any) -> Any:
@@ -90,52 +97,79 @@ def audit_input(frame: Any, target: Any, split: Any, check_leakage: bool | None,
     Returns a dict: ``counts`` per split and the ``target``'s name; for the
     difficulty check, ``sample``: ``(features, labels, splits, rows sampled
     from)``, a seeded sample of at most ``max_rows`` rows that have a label
-    (and a split), drawn uniformly across partitions; with ``check_leakage``
-    (which needs a split column), ``repeats``: the exact-repeat counts of
-    every row (:func:`repeat_summary`) and ``leakage_sample``: at most
-    ``max_rows`` rows per class, in the same form as ``sample``.
+    (and a split), drawn uniformly across partitions. ``check_leakage`` is
+    only checked here (it needs features and two splits): once the audit
+    has chosen its reference split from the counts, :func:`leakage_input`
+    gives what the check needs.
     """
     if target is None:
         raise InvalidInputError("pass target='column name' to audit a dask DataFrame")
     if split is not None and not isinstance(split, str):
         raise InvalidInputError("with a dask DataFrame, split must be the name of a column")
     counts = audit_counts(frame, target, split)
-    labels = [label for label in dict.fromkeys(
-        label for c in counts.values() for label in c.index) if label is not None]
-    values = np.empty(len(labels), dtype=object)
-    values[:] = labels  # missing labels are counted apart, as in memory
+    values = np.empty(len(_labels(counts)), dtype=object)
+    values[:] = _labels(counts)  # missing labels are counted apart, as in memory
     check_labels(values, name=f"frame[{target!r}]", allow_missing=True)
     needed = [target] + ([split] if split is not None else [])
-    found: dict[str, Any] = {"counts": counts, "target": str(target), "sample": None,
-                             "repeats": None, "leakage_sample": None}
+    found: dict[str, Any] = {"counts": counts, "target": str(target), "sample": None}
     if (difficulty or check_leakage) and len(frame.columns) == len(needed):
         check = "difficulty" if difficulty else "check_leakage"
         raise InvalidInputError(
             f"{check} needs features: pass a dask DataFrame with feature columns besides the "
             f"target (and split), or {check}=False."
         )
-    usable = frame[~frame[target].isna()]
-    if split is not None:
-        usable = usable[~usable[split].isna()]
-    n_usable = sum(int(n) for name, c in counts.items() if name is not None
-                   for label, n in c.items() if label is not None)
+    if check_leakage and (split is None or len(_splits(counts)) < 2):
+        raise InvalidInputError(
+            "check_leakage needs at least two splits: pass split='column naming each row's "
+            "split' (with two or more values), or check_leakage=False."
+        )
     if difficulty:
-        found["sample"] = _as_table(seeded_sample(usable, max_rows, random_state), target,
-                                    split, n_usable)
-    if check_leakage:
-        splits = [name for name in counts if name is not None]
-        if split is None or len(splits) < 2:
-            raise InvalidInputError(
-                "check_leakage needs at least two splits: pass split='column naming each row's "
-                "split' (with two or more values), or check_leakage=False."
-            )
-        reference = "train" if "train" in splits else splits[0]
-        found["repeats"] = repeat_summary(frame, target, split, labels, splits, reference)
-        per_class = max(1, max_rows // max(len(labels), 1))
-        found["leakage_sample"] = _as_table(
-            class_sample(usable, target, per_class, random_state), target, split, n_usable
+        found["sample"] = _as_table(
+            seeded_sample(_usable(frame, target, split), max_rows, random_state), target,
+            split, _n_usable(counts),
         )
     return found
+
+
+def leakage_input(frame: Any, target: str, split: str, counts: dict, reference: str, *,
+                  max_rows: int, random_state: int | None) -> tuple[tuple, tuple]:
+    """What the audit's leakage check needs from a dask DataFrame, the reference split chosen.
+
+    ``counts`` is :func:`audit_input`'s, ``reference`` the name (as text) of
+    the split the others are compared with. Returns ``(repeats, sample)``:
+    the exact-repeat counts of every row (:func:`repeat_summary`) and at most
+    ``max_rows`` rows per class (:func:`class_sample`), in the form of
+    :func:`audit_input`'s ``sample``.
+    """
+    labels, splits = _labels(counts), _splits(counts)
+    raw_reference = next(name for name in splits if str(name) == reference)
+    repeats = repeat_summary(frame, target, split, labels, splits, raw_reference)
+    per_class = max(1, max_rows // len(labels))
+    rows = class_sample(_usable(frame, target, split), target, per_class, random_state)
+    return repeats, _as_table(rows, target, split, _n_usable(counts))
+
+
+def _labels(counts: dict) -> list:
+    """The labels counted, in order of first appearance, without the missing one."""
+    return [label for label in dict.fromkeys(label for c in counts.values() for label in c.index)
+            if label is not None]
+
+
+def _splits(counts: dict) -> list:
+    """The split names counted, without the missing one."""
+    return [name for name in counts if name is not None]
+
+
+def _usable(frame: Any, target: str, split: str | None) -> Any:
+    """The rows with a label (and a split)."""
+    usable = frame[~frame[target].isna()]
+    return usable if split is None else usable[~usable[split].isna()]
+
+
+def _n_usable(counts: dict) -> int:
+    """How many rows have a label and a split."""
+    return sum(int(n) for name, c in counts.items() if name is not None
+               for label, n in c.items() if label is not None)
 
 
 def _as_table(rows: pd.DataFrame, target: str, split: str | None, n_usable: int) -> tuple:
